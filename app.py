@@ -1,0 +1,91 @@
+"""Barta: a rule-driven Messenger bot. ``python app.py`` runs everything on 127.0.0.1:5000."""
+
+from __future__ import annotations
+
+import logging
+import os
+import time
+from collections.abc import Mapping
+
+from flask import Flask, jsonify
+
+from bot import config as settings
+from bot.errors import FlowError
+from bot.flowbook import load_book
+from bot.workers import Runtime
+from store import inbox, outbox
+from store.db import connect, migrate
+
+log = logging.getLogger("barta")
+
+
+def create_app(config: Mapping[str, object] | None = None) -> Flask:
+    """Build the app: settings, flows, database, blueprints. Starts no thread."""
+    app = Flask(__name__, instance_relative_config=True)
+    values = settings.load(config)
+    app.config.update(values)
+    if not app.config.get("SECRET_KEY"):
+        app.config["SECRET_KEY"] = settings.secret_key(app.instance_path)
+    app.json.ensure_ascii = False  # Bangla stays readable in the JSON API
+
+    book, problems = load_book(str(app.config["BOT_FLOWS"]))
+    for p in problems:
+        log.warning("%s", p)
+    if book is None:
+        raise FlowError(
+            f"{app.config['BOT_FLOWS']} has errors; run `python app.py check` to see them all:\n"
+            + "\n".join(str(p) for p in problems if getattr(p, "severity", "error") == "error")
+        )
+    app.config["BOOK"] = book
+
+    db = connect(str(app.config["BOT_DB"]))
+    migrate(db)
+    db.conn.close()
+
+    clock = app.config.get("CLOCK") or time.time
+    runtime = Runtime(app.config, book, clock=clock)
+    app.extensions["barta"] = runtime
+
+    from bot import webhook
+
+    app.register_blueprint(webhook.bp)
+    _register_optional(app)
+
+    @app.get("/healthz")
+    def healthz():
+        db = runtime.db()
+        now = runtime.clock()
+        return jsonify(
+            ok=True,
+            mode="offline" if runtime.offline else "online",
+            inbox=inbox.stats(db, now),
+            outbox=outbox.stats(db, now),
+            sender=runtime.sender.state,
+        )
+
+    for warning in settings.safe_mode_warnings(app.config):
+        log.warning("%s", warning)
+    return app
+
+
+def _register_optional(app: Flask) -> None:
+    """The workspace, API and simulator blueprints, each an ``init_app``."""
+    import importlib
+
+    for name in ("bot.staff", "bot.simulator", "bot.scheduler"):
+        try:
+            module = importlib.import_module(name)
+        except ModuleNotFoundError as e:
+            if e.name != name:
+                raise
+            continue
+        init = getattr(module, "init_app", None)
+        if init is not None:
+            init(app)
+
+
+if __name__ == "__main__":
+    os.environ.setdefault("PYTHONIOENCODING", "utf-8")
+    from bot.cli import cli
+
+    cli()

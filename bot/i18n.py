@@ -1,0 +1,69 @@
+"""Framework texts from ``locales/`` and picking owner texts by language.
+
+Catalogs are compiled from the ``.po`` files into memory at start-up (LIBRARIES.md §2):
+nothing can go stale and no ``.mo`` file is committed.
+"""
+
+from __future__ import annotations
+
+import io
+import os
+from collections.abc import Mapping
+from functools import lru_cache
+from typing import Any
+
+from babel.messages.mofile import write_mo
+from babel.messages.pofile import read_po
+from babel.numbers import format_decimal
+from babel.support import NullTranslations, Translations
+
+LANGUAGES = ("bn", "en")
+LOCALES_DIR = os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))), "locales")
+_BN_DIGITS = str.maketrans("0123456789", "০১২৩৪৫৬৭৮৯")
+
+
+@lru_cache(maxsize=8)
+def catalog(lang: str) -> NullTranslations:
+    """The compiled catalog of one language; English msgids need none."""
+    path = os.path.join(LOCALES_DIR, lang, "LC_MESSAGES", "messages.po")
+    if not os.path.exists(path):
+        if lang == "en":
+            return NullTranslations()
+        raise FileNotFoundError(f"no catalog for {lang!r}: {path}")
+    with open(path, "rb") as f:
+        cat = read_po(f, locale=lang)
+    buf = io.BytesIO()
+    write_mo(buf, cat)
+    buf.seek(0)
+    return Translations(fp=buf, domain="messages")
+
+
+def gettext(lang: str, msgid: str, **values: Any) -> str:
+    """A framework text in ``lang``, with ``{placeholders}`` filled."""
+    text = catalog(lang if lang in LANGUAGES else "en").gettext(msgid)
+    return text.format(**values) if values else text
+
+
+def ngettext(lang: str, singular: str, plural: str, n: int, **values: Any) -> str:
+    text = catalog(lang if lang in LANGUAGES else "en").ngettext(singular, plural, n)
+    return text.format(n=n, **values)
+
+
+def bn_digits(text: str) -> str:
+    return text.translate(_BN_DIGITS)
+
+
+def format_number(value: float | int, lang: str) -> str:
+    """1500 → "1,500" in English, "১,৫০০" in Bangla (Babel groups, then our digits)."""
+    if lang == "bn":
+        return bn_digits(format_decimal(value, format="#,##,##0.##", locale="bn"))
+    return format_decimal(value, format="#,##0.##", locale="en")
+
+
+def pick(text: Mapping[str, str] | str | None, lang: str, default_lang: str = "bn") -> str:
+    """The owner's text in ``lang``, else the default language, else any."""
+    if text is None:
+        return ""
+    if isinstance(text, str):
+        return text
+    return text.get(lang) or text.get(default_lang) or next(iter(text.values()), "")

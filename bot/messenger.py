@@ -1,0 +1,113 @@
+"""The Graph API client: Send API, Messenger profile, and sorting errors into what to do."""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+from typing import Any
+
+import requests
+from requests.adapters import HTTPAdapter
+from urllib3.util.retry import Retry
+
+log = logging.getLogger(__name__)
+
+TIMEOUT = (3.05, 10)  # requests has no default timeout
+
+# What to do about a failed send (shared/messenger/README.md §5).
+RETRY = "retry"  # transient: back off this row and try again
+SLOW = "slow"  # rate limit: back off every send of the page
+WINDOW = "window"  # outside the 24-hour window: drop, mark the window closed
+UNREACHABLE = "unreachable"  # blocked the page or the account is gone: drop all to them
+DROP = "drop"  # our request is wrong: drop this one, log for developers
+STOP = "stop"  # token or page problem: stop sending, keep the outbox, alert the operator
+
+
+@dataclass(eq=False)
+class GraphError(Exception):
+    code: int | None
+    subcode: int | None
+    message: str
+    transient: bool = False
+    http_status: int = 0
+
+    def __str__(self) -> str:
+        sub = f"/{self.subcode}" if self.subcode else ""
+        return f"Graph error {self.code}{sub}: {self.message}"
+
+    @property
+    def action(self) -> str:
+        return classify(self.code, self.subcode, self.transient, self.http_status)
+
+
+def classify(
+    code: int | None, subcode: int | None, transient: bool = False, status: int = 0
+) -> str:
+    """The error table of shared/messenger/README.md §5, as one decision."""
+    if code in (4, 17, 32, 341, 613, 80006):
+        return SLOW
+    if code == 190 or code == 368 or (code == 10 and subcode == 1893063):
+        return STOP
+    if code == 10 and subcode in (2018278, 2018065):
+        return WINDOW
+    if (code == 551) or (code == 200 and subcode == 1545041) or (code == 10 and subcode == 2018108):
+        return UNREACHABLE
+    if code == 1 and subcode == 1357046:
+        return DROP  # partly sent; a blind retry could send twice
+    if code in (1, 2, 1200) or transient:
+        return RETRY
+    if code is None:
+        return RETRY if status >= 500 or status in (0, 429) else DROP
+    if code == 10 or 200 <= code <= 299:
+        return STOP  # a permission is missing or revoked: an operator must act
+    return DROP
+
+
+class Messenger:
+    """One page's Graph API client; one instance (one Session) per sending thread."""
+
+    def __init__(self, base_url: str, token: str, app_id: str | None = None) -> None:
+        self.base_url = base_url.rstrip("/")
+        self.token = token
+        self.app_id = app_id
+        self.session = requests.Session()
+        # Retry only connection errors (nothing was sent yet). A read timeout or a 5xx may
+        # mean the message went out: those are the outbox's to retry, never urllib3's.
+        retry = Retry(total=3, connect=3, read=0, status=0, other=0, backoff_factor=0.2)
+        adapter = HTTPAdapter(max_retries=retry, pool_connections=4, pool_maxsize=4)
+        self.session.mount("http://", adapter)
+        self.session.mount("https://", adapter)
+
+    def post(self, path: str, body: dict[str, Any]) -> dict[str, Any]:
+        """POST JSON to the Graph API; raises GraphError or a requests exception."""
+        resp = self.session.post(
+            f"{self.base_url}/{path.lstrip('/')}",
+            params={"access_token": self.token},
+            json=body,
+            timeout=TIMEOUT,
+        )
+        try:
+            data = resp.json()
+        except ValueError:
+            data = {}
+        if resp.status_code >= 400 or "error" in data:
+            err = data.get("error") if isinstance(data.get("error"), dict) else {}
+            raise GraphError(
+                code=err.get("code"),
+                subcode=err.get("error_subcode"),
+                message=str(err.get("message") or resp.text[:200] or resp.reason),
+                transient=bool(err.get("is_transient")),
+                http_status=resp.status_code,
+            )
+        return data
+
+    def send(self, psid: str, body: dict[str, Any]) -> str | None:
+        """Send one outbox body to a customer; returns Meta's message id."""
+        data = self.post("me/messages", {"recipient": {"id": psid}, **body})
+        return data.get("message_id")
+
+    def set_profile(self, profile: dict[str, Any]) -> dict[str, Any]:
+        return self.post("me/messenger_profile", profile)
+
+    def close(self) -> None:
+        self.session.close()

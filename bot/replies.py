@@ -1,0 +1,132 @@
+"""Actions → Send API message bodies, within Messenger's limits. Pure."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from bot.i18n import format_number, pick
+
+TEXT_LIMIT = 2000
+BUTTON_TEXT_LIMIT = 640
+TITLE_LIMIT = 20
+CARD_LIMIT = 80
+
+
+def _cut(text: str, limit: int) -> str:
+    return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
+
+
+def split_text(text: str, limit: int = TEXT_LIMIT) -> list[str]:
+    """Long text in pieces Messenger accepts, broken at a line or a space."""
+    parts = []
+    while len(text) > limit:
+        cut = max(text.rfind("\n", 0, limit), text.rfind(" ", 0, limit))
+        cut = cut if cut > limit // 2 else limit
+        parts.append(text[:cut].rstrip())
+        text = text[cut:].lstrip()
+    if text:
+        parts.append(text)
+    return parts
+
+
+def message(msg: dict[str, Any], messaging_type: str = "RESPONSE", tag: str | None = None) -> dict:
+    body: dict[str, Any] = {"messaging_type": messaging_type, "message": msg}
+    if tag:
+        body["messaging_type"] = "MESSAGE_TAG"
+        body["tag"] = tag
+    return body
+
+
+def button(b, lang: str, default: str) -> dict[str, Any]:
+    title = _cut(pick(b.title, lang, default), TITLE_LIMIT)
+    if b.url:
+        return {"type": "web_url", "title": title, "url": b.url}
+    return {"type": "postback", "title": title, "payload": b.payload or title}
+
+
+def price_text(price: float, currency: str, lang: str) -> str:
+    amount = format_number(price, lang)
+    if currency == "BDT":
+        return f"৳{amount}" if lang == "bn" else f"Tk {amount}"
+    return f"{amount} {currency}"
+
+
+def say_bodies(say, lang: str, default: str, currency: str) -> list[tuple[dict, str, dict | None]]:
+    """One Say → [(body, text for the log, data for the log)]."""
+    out: list[tuple[dict, str, dict | None]] = []
+    text = say.text or ""
+    if say.buttons:
+        buttons = [button(b, lang, default) for b in say.buttons[:3]]
+        payload = {
+            "template_type": "button",
+            "text": _cut(text or "…", BUTTON_TEXT_LIMIT),
+            "buttons": buttons,
+        }
+        out.append(
+            (
+                message({"attachment": {"type": "template", "payload": payload}}),
+                text,
+                {"buttons": [b["title"] for b in buttons]},
+            )
+        )
+    elif text:
+        for part in split_text(text):
+            out.append((message({"text": part}), part, None))
+    if say.image:
+        attachment = {"type": "image", "payload": {"url": say.image, "is_reusable": True}}
+        out.append((message({"attachment": attachment}), "", {"image": say.image}))
+    if say.cards:
+        elements, logged = [], []
+        for card in say.cards[:10]:
+            title = _cut(pick(card.title, lang, default), CARD_LIMIT)
+            subtitle = pick(card.subtitle, lang, default) if card.subtitle else ""
+            if card.price is not None:
+                price = price_text(card.price, currency, lang)
+                subtitle = f"{price} · {subtitle}" if subtitle else price
+            element: dict[str, Any] = {"title": title}
+            if subtitle:
+                element["subtitle"] = _cut(subtitle, CARD_LIMIT)
+            if card.image:
+                element["image_url"] = card.image
+            if card.buttons:
+                element["buttons"] = [button(b, lang, default) for b in card.buttons[:3]]
+            elements.append(element)
+            logged.append({k: element.get(k) for k in ("title", "subtitle", "image_url")})
+        payload = {"template_type": "generic", "elements": elements}
+        out.append(
+            (message({"attachment": {"type": "template", "payload": payload}}), "", {"cards": logged})
+        )
+    return out
+
+
+YES_NO = {"bn": ("হ্যাঁ", "না"), "en": ("Yes", "No")}
+
+
+def ask_body(ask, lang: str, default: str) -> tuple[dict, str, dict | None]:
+    """A question, with its choices as quick replies (≤ 13, titles ≤ 20 characters)."""
+    step = ask.step
+    quick: list[dict[str, Any]] = []
+    if step.choices:
+        for choice in step.choices[:13]:
+            quick.append(
+                {
+                    "content_type": "text",
+                    "title": _cut(pick(choice.label, lang, default), TITLE_LIMIT),
+                    "payload": f"{step.id}:{choice.key}",
+                }
+            )
+    elif step.type == "yes_no":
+        yes, no = YES_NO.get(lang, YES_NO["en"])
+        quick = [
+            {"content_type": "text", "title": yes, "payload": f"{step.id}:yes"},
+            {"content_type": "text", "title": no, "payload": f"{step.id}:no"},
+        ]
+    elif step.type == "phone":
+        quick = [{"content_type": "user_phone_number"}]
+    elif step.type == "email":
+        quick = [{"content_type": "user_email"}]
+    msg: dict[str, Any] = {"text": _cut(ask.text or "…", TEXT_LIMIT)}
+    if quick:
+        msg["quick_replies"] = quick
+    titles = [q["title"] for q in quick if "title" in q]
+    return message(msg), ask.text, ({"quick_replies": titles} if titles else None)

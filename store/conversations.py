@@ -1,0 +1,204 @@
+"""Conversations: the lead's answers, score, stage, labels, notes and message log."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+import sqlite_utils
+
+COLUMNS = (
+    "id", "psid", "name", "language", "flow", "step", "answers", "score", "stage", "retries",
+    "bot_paused", "opted_out", "unreachable", "source", "state", "window_note",
+    "followups_sent", "created_at", "updated_at", "last_customer_at", "last_bot_at",
+    "last_staff_at",
+)  # fmt: skip
+JSON_COLUMNS = ("answers", "source", "state")
+_SELECT = f"SELECT {', '.join(COLUMNS)} FROM conversations"
+# Columns the engine may change; written back in one UPDATE per message.
+MUTABLE = (
+    "name", "language", "flow", "step", "answers", "score", "stage", "retries", "bot_paused",
+    "opted_out", "unreachable", "source", "state", "window_note", "followups_sent",
+    "last_customer_at", "last_bot_at", "last_staff_at",
+)  # fmt: skip
+_UPDATE = (
+    f"UPDATE conversations SET {', '.join(c + ' = ?' for c in MUTABLE)}, updated_at = ? "
+    "WHERE id = ?"
+)
+
+
+def _row(row: tuple | None) -> dict[str, Any] | None:
+    if row is None:
+        return None
+    conv = dict(zip(COLUMNS, row, strict=True))
+    for c in JSON_COLUMNS:
+        conv[c] = json.loads(conv[c]) if conv[c] else {}
+    return conv
+
+
+def get(db: sqlite_utils.Database, conversation_id: int) -> dict[str, Any] | None:
+    return _row(db.execute(f"{_SELECT} WHERE id = ?", (conversation_id,)).fetchone())
+
+
+def by_psid(db: sqlite_utils.Database, psid: str) -> dict[str, Any] | None:
+    return _row(db.execute(f"{_SELECT} WHERE psid = ?", (psid,)).fetchone())
+
+
+def get_or_create(db: sqlite_utils.Database, psid: str, now: float) -> tuple[dict[str, Any], bool]:
+    """The customer's conversation, and whether it was made just now (inside a write_tx)."""
+    conv = by_psid(db, psid)
+    if conv is not None:
+        return conv, False
+    db.execute(
+        "INSERT INTO conversations (psid, created_at, updated_at) VALUES (?, ?, ?)",
+        (psid, now, now),
+    )
+    return by_psid(db, psid), True
+
+
+def save(db: sqlite_utils.Database, conv: dict[str, Any], now: float) -> None:
+    """Write back every column the engine may have changed."""
+    values = [
+        json.dumps(conv[c], ensure_ascii=False, separators=(",", ":"))
+        if c in JSON_COLUMNS
+        else conv[c]
+        for c in MUTABLE
+    ]
+    db.execute(_UPDATE, (*values, now, conv["id"]))
+    conv["updated_at"] = now
+
+
+def log_message(
+    db: sqlite_utils.Database,
+    conversation_id: int,
+    direction: str,
+    sender: str,
+    text: str | None,
+    now: float,
+    *,
+    data: dict | None = None,
+    mid: str | None = None,
+    outbox_id: int | None = None,
+    author: str | None = None,
+) -> int:
+    """Add one line to the conversation's history."""
+    cur = db.execute(
+        "INSERT INTO messages (conversation_id, direction, sender, author, text, data, mid, "
+        "outbox_id, at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        (
+            conversation_id, direction, sender, author, text,
+            json.dumps(data, ensure_ascii=False, separators=(",", ":")) if data else None,
+            mid, outbox_id, now,
+        ),
+    )  # fmt: skip
+    return cur.lastrowid
+
+
+def edit_message(db: sqlite_utils.Database, mid: str, text: str) -> bool:
+    """A customer edited a message: keep the new text, note the old one."""
+    row = db.execute("SELECT id, text, data FROM messages WHERE mid = ?", (mid,)).fetchone()
+    if row is None:
+        return False
+    data = json.loads(row[2]) if row[2] else {}
+    data.setdefault("edits", []).append(row[1])
+    db.execute(
+        "UPDATE messages SET text = ?, data = ? WHERE id = ?",
+        (text, json.dumps(data, ensure_ascii=False), row[0]),
+    )
+    return True
+
+
+def messages(db: sqlite_utils.Database, conversation_id: int, limit: int = 500) -> list[dict]:
+    """The history, oldest first, with the delivery state of our replies."""
+    rows = db.execute(
+        "SELECT m.id, m.direction, m.sender, m.author, m.text, m.data, m.at, o.status, o.error "
+        "FROM messages m LEFT JOIN outbox o ON o.id = m.outbox_id "
+        "WHERE m.conversation_id = ? ORDER BY m.id DESC LIMIT ?",
+        (conversation_id, limit),
+    ).fetchall()
+    out = []
+    for r in reversed(rows):
+        out.append(
+            {
+                "id": r[0], "direction": r[1], "sender": r[2], "author": r[3], "text": r[4],
+                "data": json.loads(r[5]) if r[5] else None, "at": r[6],
+                "delivery": r[7], "error": r[8],
+            }
+        )  # fmt: skip
+    return out
+
+
+def record_stage(
+    db: sqlite_utils.Database,
+    conversation_id: int,
+    old: str | None,
+    new: str,
+    cause: str,
+    now: float,
+) -> None:
+    db.execute(
+        "INSERT INTO stage_changes (conversation_id, from_stage, to_stage, cause, at) "
+        "VALUES (?, ?, ?, ?, ?)",
+        (conversation_id, old, new, cause, now),
+    )
+
+
+def stage_history(db: sqlite_utils.Database, conversation_id: int) -> list[dict]:
+    rows = db.execute(
+        "SELECT from_stage, to_stage, cause, at FROM stage_changes "
+        "WHERE conversation_id = ? ORDER BY id",
+        (conversation_id,),
+    ).fetchall()
+    return [{"from": r[0], "to": r[1], "cause": r[2], "at": r[3]} for r in rows]
+
+
+def labels(db: sqlite_utils.Database, conversation_id: int) -> list[str]:
+    rows = db.execute(
+        "SELECT label FROM labels WHERE conversation_id = ? ORDER BY at, label", (conversation_id,)
+    ).fetchall()
+    return [r[0] for r in rows]
+
+
+def add_label(db: sqlite_utils.Database, conversation_id: int, label: str, now: float) -> None:
+    db.execute(
+        "INSERT OR IGNORE INTO labels (conversation_id, label, at) VALUES (?, ?, ?)",
+        (conversation_id, label, now),
+    )
+
+
+def remove_label(db: sqlite_utils.Database, conversation_id: int, label: str) -> None:
+    db.execute(
+        "DELETE FROM labels WHERE conversation_id = ? AND label = ?", (conversation_id, label)
+    )
+
+
+def notes(db: sqlite_utils.Database, conversation_id: int) -> list[dict]:
+    rows = db.execute(
+        "SELECT id, author, text, at FROM notes WHERE conversation_id = ? ORDER BY id",
+        (conversation_id,),
+    ).fetchall()
+    return [{"id": r[0], "author": r[1], "text": r[2], "at": r[3]} for r in rows]
+
+
+def add_note(
+    db: sqlite_utils.Database, conversation_id: int, author: str, text: str, now: float
+) -> int:
+    cur = db.execute(
+        "INSERT INTO notes (conversation_id, author, text, at) VALUES (?, ?, ?, ?)",
+        (conversation_id, author, text, now),
+    )
+    return cur.lastrowid
+
+
+def mark_window_closed(db: sqlite_utils.Database, conversation_id: int) -> None:
+    """Meta refused a send as outside the window: staff see it on the lead."""
+    db.execute(
+        "UPDATE conversations SET window_note = 'window_closed' WHERE id = ?", (conversation_id,)
+    )
+    db.conn.commit()
+
+
+def mark_unreachable(db: sqlite_utils.Database, conversation_id: int) -> None:
+    """The customer blocked the page or left: nothing more can reach them until they write."""
+    db.execute("UPDATE conversations SET unreachable = 1 WHERE id = ?", (conversation_id,))
+    db.conn.commit()

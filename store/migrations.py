@@ -1,0 +1,163 @@
+"""Schema migrations. Never edit one that has shipped: add a new function."""
+
+from __future__ import annotations
+
+import sqlite_utils
+
+migrations = sqlite_utils.Migrations("barta")
+
+
+def _run(db: sqlite_utils.Database, script: str) -> None:
+    # executescript() would COMMIT the migration's transaction first; run one by one.
+    for statement in script.split(";\n"):
+        if statement.strip():
+            db.execute(statement)
+
+
+@migrations()
+def m001_initial(db: sqlite_utils.Database) -> None:
+    """Conversations, their log, inbox, outbox, handoff queue, staff."""
+    _run(
+        db,
+        """
+        CREATE TABLE conversations (
+            id INTEGER PRIMARY KEY,
+            psid TEXT NOT NULL UNIQUE,
+            name TEXT,
+            language TEXT,
+            flow TEXT,                      -- the flow waiting for an answer, by id
+            step TEXT,                      -- the question waiting for an answer, by id
+            answers TEXT NOT NULL DEFAULT '{}',
+            score INTEGER NOT NULL DEFAULT 0,
+            stage TEXT NOT NULL DEFAULT 'new',
+            retries INTEGER NOT NULL DEFAULT 0,
+            bot_paused INTEGER NOT NULL DEFAULT 0,
+            opted_out INTEGER NOT NULL DEFAULT 0,
+            unreachable INTEGER NOT NULL DEFAULT 0,
+            source TEXT NOT NULL DEFAULT '{}',
+            state TEXT NOT NULL DEFAULT '{}', -- small engine memory: flows done, language locked
+            window_note TEXT,               -- e.g. 'window_closed' when a follow-up could not go
+            followups_sent INTEGER NOT NULL DEFAULT 0,
+            created_at REAL NOT NULL,
+            updated_at REAL NOT NULL,
+            last_customer_at REAL,          -- opens Messenger's 24-hour window
+            last_bot_at REAL,
+            last_staff_at REAL
+        );
+        CREATE INDEX conversations_stage ON conversations(stage, updated_at);
+        CREATE INDEX conversations_updated ON conversations(updated_at);
+
+        CREATE TABLE messages (
+            id INTEGER PRIMARY KEY,
+            conversation_id INTEGER NOT NULL REFERENCES conversations(id),
+            direction TEXT NOT NULL,        -- in | out
+            sender TEXT NOT NULL,           -- customer | bot | staff | page
+            author TEXT,                    -- staff name for staff messages
+            text TEXT,
+            data TEXT,                      -- JSON: quick replies, attachments, cards
+            mid TEXT,
+            outbox_id INTEGER,
+            at REAL NOT NULL
+        );
+        CREATE INDEX messages_conversation ON messages(conversation_id, id);
+        CREATE INDEX messages_mid ON messages(mid) WHERE mid IS NOT NULL;
+
+        CREATE TABLE inbox (
+            id INTEGER PRIMARY KEY,
+            key TEXT NOT NULL UNIQUE,       -- the dedupe key: mid, or sender+time+kind
+            psid TEXT NOT NULL,
+            kind TEXT NOT NULL,
+            event TEXT NOT NULL,            -- JSON of the parsed event
+            status TEXT NOT NULL DEFAULT 'pending',  -- pending | done | failed
+            attempts INTEGER NOT NULL DEFAULT 0,
+            error TEXT,
+            received_at REAL NOT NULL,
+            done_at REAL
+        );
+        CREATE INDEX inbox_pending ON inbox(status, id);
+        CREATE INDEX inbox_psid ON inbox(psid, id);
+
+        CREATE TABLE outbox (
+            id INTEGER PRIMARY KEY,
+            conversation_id INTEGER REFERENCES conversations(id),
+            psid TEXT NOT NULL,
+            kind TEXT NOT NULL DEFAULT 'message',   -- message | action
+            body TEXT NOT NULL,             -- JSON for the Send API, without recipient
+            sender TEXT NOT NULL DEFAULT 'bot',     -- bot | staff | followup
+            status TEXT NOT NULL DEFAULT 'pending', -- pending | sent | failed | kept
+            attempts INTEGER NOT NULL DEFAULT 0,
+            next_at REAL NOT NULL,
+            created_at REAL NOT NULL,
+            sent_at REAL,
+            message_id TEXT,
+            error_code INTEGER,
+            error_subcode INTEGER,
+            error TEXT
+        );
+        CREATE INDEX outbox_due ON outbox(status, next_at);
+        CREATE INDEX outbox_psid ON outbox(psid, status, id);
+        CREATE INDEX outbox_message_id ON outbox(message_id) WHERE message_id IS NOT NULL;
+
+        CREATE TABLE stage_changes (
+            id INTEGER PRIMARY KEY,
+            conversation_id INTEGER NOT NULL REFERENCES conversations(id),
+            from_stage TEXT,
+            to_stage TEXT NOT NULL,
+            cause TEXT NOT NULL,            -- flow step, intent, staff name, ...
+            at REAL NOT NULL
+        );
+        CREATE INDEX stage_changes_conversation ON stage_changes(conversation_id, id);
+        CREATE INDEX stage_changes_to ON stage_changes(to_stage);
+
+        CREATE TABLE queue (
+            id INTEGER PRIMARY KEY,
+            conversation_id INTEGER NOT NULL REFERENCES conversations(id),
+            reason TEXT NOT NULL,
+            priority INTEGER NOT NULL DEFAULT 0,    -- 1 = high (complaints, returns)
+            status TEXT NOT NULL DEFAULT 'waiting', -- waiting | claimed | released | resolved
+            claimed_by TEXT,
+            created_at REAL NOT NULL,
+            claimed_at REAL,
+            closed_at REAL,
+            first_response_at REAL,
+            answer_by REAL                  -- when staff will answer, if outside hours
+        );
+        -- the database, not the page, keeps one open handoff per conversation
+        CREATE UNIQUE INDEX queue_open ON queue(conversation_id)
+            WHERE status IN ('waiting', 'claimed');
+        CREATE INDEX queue_status ON queue(status, priority, created_at);
+
+        CREATE TABLE notes (
+            id INTEGER PRIMARY KEY,
+            conversation_id INTEGER NOT NULL REFERENCES conversations(id),
+            author TEXT NOT NULL,
+            text TEXT NOT NULL,
+            at REAL NOT NULL
+        );
+        CREATE INDEX notes_conversation ON notes(conversation_id);
+
+        CREATE TABLE labels (
+            conversation_id INTEGER NOT NULL REFERENCES conversations(id),
+            label TEXT NOT NULL,
+            at REAL NOT NULL,
+            PRIMARY KEY (conversation_id, label)
+        );
+        CREATE INDEX labels_label ON labels(label);
+
+        CREATE TABLE staff (
+            id INTEGER PRIMARY KEY,
+            name TEXT NOT NULL UNIQUE,
+            role TEXT NOT NULL DEFAULT 'agent',     -- owner | agent
+            password_hash TEXT NOT NULL,
+            created_at REAL NOT NULL
+        );
+
+        CREATE TABLE tokens (
+            id INTEGER PRIMARY KEY,
+            staff_id INTEGER NOT NULL REFERENCES staff(id),
+            token_hash TEXT NOT NULL UNIQUE,
+            created_at REAL NOT NULL,
+            last_used_at REAL
+        );
+        """,
+    )

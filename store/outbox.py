@@ -1,0 +1,163 @@
+"""The outbox: every reply, written with the state change behind it, until Meta has it."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable
+
+import sqlite_utils
+
+METADATA_PREFIX = "barta:outbox:"  # sent as message.metadata, returned in the echo
+
+
+def enqueue(
+    db: sqlite_utils.Database,
+    conversation_id: int | None,
+    psid: str,
+    body: dict,
+    now: float,
+    *,
+    sender: str = "bot",
+    kind: str = "message",
+) -> int:
+    """Queue one Send API body (without recipient); call inside the caller's write_tx."""
+    cur = db.execute(
+        "INSERT INTO outbox (conversation_id, psid, kind, body, sender, next_at, created_at) "
+        "VALUES (?, ?, ?, ?, ?, ?, ?)",
+        (
+            conversation_id, psid, kind,
+            json.dumps(body, ensure_ascii=False, separators=(",", ":")),
+            sender, now, now,
+        ),
+    )  # fmt: skip
+    return cur.lastrowid
+
+
+def due_psids(
+    db: sqlite_utils.Database, now: float, busy: Iterable[str] = (), limit: int = 64
+) -> list[str]:
+    """Customers whose next pending reply may go now (one row per customer keeps order)."""
+    rows = db.execute(
+        "SELECT psid, next_at FROM outbox WHERE id IN "
+        "(SELECT min(id) FROM outbox WHERE status = 'pending' GROUP BY psid) "
+        "ORDER BY id",
+    ).fetchall()
+    busy = set(busy)
+    return [p for p, next_at in rows if next_at <= now and p not in busy][:limit]
+
+
+def next_due_at(db: sqlite_utils.Database) -> float | None:
+    """When the earliest pending reply may be tried."""
+    row = db.execute("SELECT min(next_at) FROM outbox WHERE status = 'pending'").fetchone()
+    return row[0]
+
+
+def head(db: sqlite_utils.Database, psid: str) -> dict | None:
+    """The oldest pending reply of one customer."""
+    row = db.execute(
+        "SELECT id, conversation_id, psid, kind, body, sender, attempts, next_at FROM outbox "
+        "WHERE psid = ? AND status = 'pending' ORDER BY id LIMIT 1",
+        (psid,),
+    ).fetchone()
+    if row is None:
+        return None
+    keys = ("id", "conversation_id", "psid", "kind", "body", "sender", "attempts", "next_at")
+    out = dict(zip(keys, row, strict=True))
+    out["body"] = json.loads(out["body"])
+    return out
+
+
+def mark_sent(db: sqlite_utils.Database, row_id: int, message_id: str | None, now: float) -> None:
+    db.execute(
+        "UPDATE outbox SET status = 'sent', sent_at = ?, message_id = ?, attempts = attempts + 1 "
+        "WHERE id = ? AND status = 'pending'",
+        (now, message_id, row_id),
+    )
+    db.conn.commit()
+
+
+def mark_kept(db: sqlite_utils.Database, row_id: int, now: float) -> None:
+    """Offline mode or a simulator customer: the reply is kept, not sent."""
+    db.execute(
+        "UPDATE outbox SET status = 'kept', sent_at = ? WHERE id = ? AND status = 'pending'",
+        (now, row_id),
+    )
+    db.conn.commit()
+
+
+def mark_retry(
+    db: sqlite_utils.Database,
+    row_id: int,
+    next_at: float,
+    error: str,
+    code: int | None = None,
+    subcode: int | None = None,
+) -> int:
+    """Count a failed try and set when to try again; returns the attempts so far."""
+    db.execute(
+        "UPDATE outbox SET attempts = attempts + 1, next_at = ?, error = ?, error_code = ?, "
+        "error_subcode = ? WHERE id = ?",
+        (next_at, error[:1000], code, subcode, row_id),
+    )
+    db.conn.commit()
+    return db.execute("SELECT attempts FROM outbox WHERE id = ?", (row_id,)).fetchone()[0]
+
+
+def mark_failed(
+    db: sqlite_utils.Database,
+    row_id: int,
+    error: str,
+    code: int | None = None,
+    subcode: int | None = None,
+) -> None:
+    """A permanent failure: recorded on the row, never retried."""
+    db.execute(
+        "UPDATE outbox SET status = 'failed', attempts = attempts + 1, error = ?, "
+        "error_code = ?, error_subcode = ? WHERE id = ?",
+        (error[:1000], code, subcode, row_id),
+    )
+    db.conn.commit()
+
+
+def fail_pending(db: sqlite_utils.Database, psid: str, error: str, code: int | None = None) -> int:
+    """Give up every pending reply to one customer (blocked the page, account gone)."""
+    cur = db.execute(
+        "UPDATE outbox SET status = 'failed', error = ?, error_code = ? "
+        "WHERE psid = ? AND status = 'pending'",
+        (error[:1000], code, psid),
+    )
+    db.conn.commit()
+    return cur.rowcount
+
+
+def confirm_by_echo(
+    db: sqlite_utils.Database, metadata: str | None, mid: str | None, now: float
+) -> bool:
+    """An echo of our own send: True if it is ours (and settle a row a timeout left pending)."""
+    if mid and db.execute("SELECT 1 FROM outbox WHERE message_id = ?", (mid,)).fetchone():
+        return True
+    if metadata and metadata.startswith(METADATA_PREFIX):
+        try:
+            row_id = int(metadata[len(METADATA_PREFIX) :])
+        except ValueError:
+            return False
+        db.execute(
+            "UPDATE outbox SET status = 'sent', sent_at = coalesce(sent_at, ?), "
+            "message_id = coalesce(message_id, ?) WHERE id = ? AND status = 'pending'",
+            (now, mid, row_id),
+        )
+        return True
+    return False
+
+
+def stats(db: sqlite_utils.Database, now: float) -> dict:
+    """Pending and failed counts and the oldest pending age, for /healthz."""
+    count, oldest = db.execute(
+        "SELECT count(*), min(created_at) FROM outbox WHERE status = 'pending'"
+    ).fetchone()
+    failed = db.execute("SELECT count(*) FROM outbox WHERE status = 'failed'").fetchone()[0]
+    return {
+        "pending": count,
+        "failed": failed,
+        "oldest_pending_seconds": round(now - oldest, 3) if oldest else 0,
+    }

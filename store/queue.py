@@ -1,0 +1,113 @@
+"""Handoffs: the human queue. The database decides who claims a lead, never the page."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import sqlite_utils
+
+OPEN = ("waiting", "claimed")
+_COLUMNS = (
+    "id", "conversation_id", "reason", "priority", "status", "claimed_by", "created_at",
+    "claimed_at", "closed_at", "first_response_at", "answer_by",
+)  # fmt: skip
+
+
+def _row(row: tuple | None) -> dict[str, Any] | None:
+    return None if row is None else dict(zip(_COLUMNS, row, strict=True))
+
+
+def enqueue(
+    db: sqlite_utils.Database,
+    conversation_id: int,
+    reason: str,
+    now: float,
+    *,
+    priority: int = 0,
+    answer_by: float | None = None,
+) -> int:
+    """Open a handoff (inside the engine's write_tx); an open one is reused, priority raised."""
+    current = open_for(db, conversation_id)
+    if current is not None:
+        db.execute(
+            "UPDATE queue SET priority = max(priority, ?) WHERE id = ?", (priority, current["id"])
+        )
+        return current["id"]
+    cur = db.execute(
+        "INSERT INTO queue (conversation_id, reason, priority, created_at, answer_by) "
+        "VALUES (?, ?, ?, ?, ?)",
+        (conversation_id, reason, priority, now, answer_by),
+    )
+    return cur.lastrowid
+
+
+def get(db: sqlite_utils.Database, handoff_id: int) -> dict[str, Any] | None:
+    return _row(
+        db.execute(
+            f"SELECT {', '.join(_COLUMNS)} FROM queue WHERE id = ?", (handoff_id,)
+        ).fetchone()
+    )
+
+
+def open_for(db: sqlite_utils.Database, conversation_id: int) -> dict[str, Any] | None:
+    return _row(
+        db.execute(
+            f"SELECT {', '.join(_COLUMNS)} FROM queue "
+            "WHERE conversation_id = ? AND status IN ('waiting', 'claimed')",
+            (conversation_id,),
+        ).fetchone()
+    )
+
+
+def claim(db: sqlite_utils.Database, handoff_id: int, staff: str, now: float) -> bool:
+    """True for the first claimer only: one conditional UPDATE decides."""
+    rows = db.execute(
+        "UPDATE queue SET status = 'claimed', claimed_by = ?, claimed_at = ? "
+        "WHERE id = ? AND status = 'waiting' RETURNING id",
+        (staff, now, handoff_id),
+    ).fetchall()
+    return bool(rows)
+
+
+def close(db: sqlite_utils.Database, handoff_id: int, status: str, now: float) -> bool:
+    """Release (back to the bot) or resolve an open handoff."""
+    rows = db.execute(
+        "UPDATE queue SET status = ?, closed_at = ? "
+        "WHERE id = ? AND status IN ('waiting', 'claimed') RETURNING id",
+        (status, now, handoff_id),
+    ).fetchall()
+    return bool(rows)
+
+
+def note_response(db: sqlite_utils.Database, conversation_id: int, now: float) -> None:
+    """The first staff reply on an open handoff, for the median first-response time."""
+    db.execute(
+        "UPDATE queue SET first_response_at = ? WHERE conversation_id = ? "
+        "AND status IN ('waiting', 'claimed') AND first_response_at IS NULL",
+        (now, conversation_id),
+    )
+
+
+def waiting(db: sqlite_utils.Database, now: float) -> list[dict[str, Any]]:
+    """Open handoffs, most urgent first: priority, then score, then longest wait."""
+    rows = db.execute(
+        "SELECT q.id, q.conversation_id, c.psid, c.name, c.stage, c.score, q.reason, q.status, "
+        "q.claimed_by, q.created_at, c.answers, q.priority, c.source, q.answer_by, c.language "
+        "FROM queue q JOIN conversations c ON c.id = q.conversation_id "
+        "WHERE q.status IN ('waiting', 'claimed') "
+        "ORDER BY q.status = 'claimed', q.priority DESC, c.score DESC, q.created_at",
+    ).fetchall()
+    import json
+
+    out = []
+    for r in rows:
+        out.append(
+            {
+                "id": r[0], "conversation_id": r[1], "psid": r[2], "name": r[3], "stage": r[4],
+                "score": r[5], "reason": r[6], "status": r[7], "claimed_by": r[8],
+                "waiting_seconds": round(now - r[9], 1), "answers": json.loads(r[10] or "{}"),
+                "priority": "high" if r[11] else "normal", "source": json.loads(r[12] or "{}"),
+                "answer_by": r[13], "language": r[14],
+            }
+        )  # fmt: skip
+    return out

@@ -1,0 +1,142 @@
+"""A real HTTP server on 127.0.0.1 standing in for the Graph API.
+
+It answers the Send API and the Messenger profile API, records every request, and can be
+told to fail the next sends with any fixture from shared/messenger/fixtures/send_api.
+"""
+
+from __future__ import annotations
+
+import itertools
+import json
+import threading
+import time
+from collections import deque
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+from urllib.parse import parse_qs, urlsplit
+
+FIXTURES = Path(__file__).resolve().parents[2] / "shared" / "messenger" / "fixtures"
+
+
+def fixture(name: str) -> dict:
+    """A Send API response fixture: {"http_status": N, "body": {...}}."""
+    return json.loads((FIXTURES / "send_api" / "responses" / f"{name}.json").read_text("utf-8"))
+
+
+class FakeGraph:
+    def __init__(self, port: int = 0, token: str = "test-page-token", delay: float = 0.0) -> None:
+        self.token = token
+        self.delay = delay
+        self.requests: list[dict] = []
+        self.script: deque[dict] = deque()  # responses for the next sends, in order
+        self.per_psid: dict[str, deque[dict]] = {}
+        self.lock = threading.Lock()
+        self.changed = threading.Condition(self.lock)
+        self._ids = itertools.count(1)
+        self._start(port)
+
+    def _start(self, port: int) -> None:
+        graph = self
+
+        class Handler(BaseHTTPRequestHandler):
+            protocol_version = "HTTP/1.1"
+            disable_nagle_algorithm = True  # else 44 ms per keep-alive request (LIBRARIES §5)
+
+            def log_message(self, *args) -> None:
+                pass
+
+            def do_POST(self) -> None:
+                length = int(self.headers.get("Content-Length") or 0)
+                raw = self.rfile.read(length)
+                url = urlsplit(self.path)
+                status, body = graph._answer(url.path, parse_qs(url.query), raw)
+                data = json.dumps(body).encode()
+                self.send_response(status)
+                self.send_header("Content-Type", "application/json")
+                self.send_header("Content-Length", str(len(data)))
+                self.end_headers()
+                self.wfile.write(data)
+
+        self.server = ThreadingHTTPServer(("127.0.0.1", port), Handler)
+        self.server.daemon_threads = True
+        self.port = self.server.server_address[1]
+        self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
+        self.thread.start()
+
+    @property
+    def url(self) -> str:
+        return f"http://127.0.0.1:{self.port}/v25.0"
+
+    def _answer(self, path: str, query: dict, raw: bytes) -> tuple[int, dict]:
+        if self.delay:
+            time.sleep(self.delay)
+        try:
+            body = json.loads(raw or b"{}")
+        except ValueError:
+            return 400, {"error": {"code": 100, "message": "bad json"}}
+        token = (query.get("access_token") or [""])[0]
+        psid = (body.get("recipient") or {}).get("id")
+        with self.lock:
+            record = {"path": path, "token": token, "body": body, "psid": psid, "at": time.time()}
+            if token != self.token:
+                response = fixture("error_token_invalid_190")
+            elif psid in self.per_psid and self.per_psid[psid]:
+                response = self.per_psid[psid].popleft()
+            elif self.script and path.endswith("/messages"):
+                response = self.script.popleft()
+            elif path.endswith("/messenger_profile"):
+                response = {"http_status": 200, "body": {"result": "success"}}
+            elif "sender_action" in body:
+                response = {"http_status": 200, "body": {"recipient_id": psid}}
+            else:
+                response = {
+                    "http_status": 200,
+                    "body": {"recipient_id": psid, "message_id": f"m_fake_{next(self._ids)}"},
+                }
+            record["status"] = response["http_status"]
+            self.requests.append(record)
+            self.changed.notify_all()
+        return response["http_status"], response["body"]
+
+    def fail_next(self, name: str, times: int = 1, psid: str | None = None) -> None:
+        """Answer the next ``times`` sends (to ``psid``, or to anyone) with fixture ``name``."""
+        with self.lock:
+            target = self.per_psid.setdefault(psid, deque()) if psid else self.script
+            target.extend(fixture(name) for _ in range(times))
+
+    def delivered(self, psid: str | None = None) -> list[dict]:
+        """Message bodies Meta accepted (HTTP 200), in the order they arrived."""
+        with self.lock:
+            return [
+                r["body"] for r in self.requests
+                if r["status"] == 200 and "message" in r["body"]
+                and (psid is None or r["psid"] == psid)
+            ]  # fmt: skip
+
+    def texts(self, psid: str | None = None) -> list[str]:
+        out = []
+        for b in self.delivered(psid):
+            msg = b["message"]
+            out.append(msg.get("text") or json.dumps(msg.get("attachment"), ensure_ascii=False))
+        return out
+
+    def wait_for(self, predicate, timeout: float = 10.0) -> bool:
+        deadline = time.time() + timeout
+        with self.lock:
+            while True:
+                with_lock_released = None
+                self.lock.release()
+                try:
+                    with_lock_released = predicate()
+                finally:
+                    self.lock.acquire()
+                if with_lock_released:
+                    return True
+                remaining = deadline - time.time()
+                if remaining <= 0:
+                    return False
+                self.changed.wait(min(remaining, 0.05))
+
+    def stop(self) -> None:
+        self.server.shutdown()
+        self.server.server_close()
