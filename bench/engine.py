@@ -1,0 +1,132 @@
+"""Engine benchmark: messages/s through the engine and the store alone (no HTTP), on a
+database already holding many conversations, and the process's resident memory.
+
+    .venv/bin/python bench/engine.py --stored 100000 --customers 2000
+
+Each customer plays the four turns of tests/flows/conversation.yaml (price question,
+a choice, a budget, a phone number → qualified and handed off). Events are put in the
+inbox first; the timed part is the engine loop: one BEGIN IMMEDIATE transaction per
+conversation, reading the conversation, deciding, writing the log, stage, queue and
+outbox rows. Target: ≥ 5,000 messages/s on one core, memory flat in the stored count.
+"""
+
+from __future__ import annotations
+
+import argparse
+import gc
+import json
+import os
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from bot.engine import Engine  # noqa: E402
+from bot.events import Event  # noqa: E402
+from bot.flowbook import load_book  # noqa: E402
+from store import inbox  # noqa: E402
+from store.db import connect, migrate  # noqa: E402
+
+FLOWS = ROOT / "tests" / "flows" / "conversation.yaml"
+TURNS = ["দাম কত?", "শাড়ি", "৫০০০ টাকা", "01711223344"]
+
+
+def rss_mb() -> float:
+    with open("/proc/self/status") as f:
+        for line in f:
+            if line.startswith("VmRSS:"):
+                return int(line.split()[1]) / 1024
+    return 0.0
+
+
+def fill(db, n: int) -> None:
+    """n finished conversations with a few messages each, written in bulk."""
+    now = time.time() - 86400
+    answers = json.dumps({"need": "saree", "budget": 3000, "phone": "01711223344"})
+    batch = 10_000
+    for start in range(0, n, batch):
+        rows = [
+            (f"stored{i:09d}", "bn", answers, 35, "proposal", now, now, now)
+            for i in range(start, min(n, start + batch))
+        ]
+        db.conn.executemany(
+            "INSERT INTO conversations (psid, language, answers, score, stage, created_at, "
+            "updated_at, last_customer_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+            rows,
+        )
+        db.conn.execute(
+            "INSERT INTO messages (conversation_id, direction, sender, text, at) "
+            "SELECT id, 'in', 'customer', 'দাম কত?', ? FROM conversations WHERE id > ?",
+            (now, start),
+        )
+        db.conn.commit()
+
+
+def run(stored: int, customers: int) -> dict:
+    book, problems = load_book(str(FLOWS))
+    assert book is not None, problems
+    with tempfile.TemporaryDirectory() as tmp:
+        path = os.path.join(tmp, "bench.db")
+        db = connect(path)
+        migrate(db)
+        fill(db, stored)
+        engine = Engine(book)
+        # all events in the inbox first, interleaved turn by turn like real traffic
+        ts = int(time.time() * 1000)
+        rows = []
+        for turn, text in enumerate(TURNS):
+            for c in range(customers):
+                ev = Event(kind="message", psid=f"cust{c:07d}", text=text, mid=f"m{c}_{turn}", timestamp=ts)
+                rows.append((ev.key(), ev.psid, ev.kind, ev.to_json()))
+        for i in range(0, len(rows), 5000):
+            inbox.add(db, rows[i : i + 5000], time.time())
+        gc.collect()
+        before = rss_mb()
+        cpu0, t0 = time.process_time(), time.perf_counter()
+        handled = 0
+        while engine.process_next(db):
+            handled += 1
+        wall, cpu = time.perf_counter() - t0, time.process_time() - cpu0
+        after = rss_mb()
+        messages = len(rows)
+        done = db.execute("SELECT count(*) FROM inbox WHERE status = 'done'").fetchone()[0]
+        queued = db.execute("SELECT count(*) FROM queue").fetchone()[0]
+        replies = db.execute("SELECT count(*) FROM outbox").fetchone()[0]
+        db.conn.close()
+    assert done == messages, (done, messages)
+    return {
+        "stored_conversations": stored,
+        "messages": messages,
+        "transactions": handled,
+        "msg_per_s": round(messages / wall),
+        "us_per_msg": round(wall / messages * 1e6, 1),
+        "cpu_us_per_msg": round(cpu / messages * 1e6, 1),
+        "replies": replies,
+        "handoffs": queued,
+        "rss_before_mb": round(before, 1),
+        "rss_after_mb": round(after, 1),
+    }
+
+
+def main() -> None:
+    p = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    p.add_argument("--stored", type=int, default=100_000)
+    p.add_argument("--customers", type=int, default=2000)
+    p.add_argument("--compare", type=int, default=1000, help="also run on this few stored")
+    a = p.parse_args()
+    small = run(a.compare, a.customers)
+    print(json.dumps(small))
+    big = run(a.stored, a.customers)
+    print(json.dumps(big))
+    print(
+        f"{big['msg_per_s']} messages/s with {a.stored:,} stored conversations "
+        f"({small['msg_per_s']} with {a.compare:,}); RSS {big['rss_after_mb']} MB vs "
+        f"{small['rss_after_mb']} MB"
+    )
+
+
+if __name__ == "__main__":
+    main()

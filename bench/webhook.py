@@ -1,0 +1,173 @@
+"""Webhook benchmark: N customers each send 4 signed messages, 16 at a time, each waiting
+for the bot's reply as a person would, against a loopback fake Graph API.
+
+Measures Barta (`python app.py serve`) and, in the same run, a floor: a minimal Flask app
+on the same WSGI server (waitress) that only checks the signature, stores the event in
+SQLite (WAL) and sends one echo reply from a background thread (bench/floor_app.py).
+
+    .venv/bin/python bench/webhook.py --customers 200
+
+Reports messages/s and p50/p99 latency from POST to the first reply of that message.
+"""
+
+from __future__ import annotations
+
+import argparse
+import hashlib
+import hmac
+import json
+import os
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+
+import requests
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from tests.fake_graph import FakeGraph  # noqa: E402
+
+SECRET = "bench-secret"
+TOKEN = "bench-token"
+FLOWS = ROOT / "tests" / "flows" / "conversation.yaml"
+# What a customer types, and how many replies Barta sends back to each (welcome + price
+# answer + first question; the budget question; the phone question; the handoff).
+TURNS = [("দাম কত?", 3), ("শাড়ি", 1), ("৫০০০ টাকা", 1), ("01711223344", 1)]
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def wait_up(url: str, proc: subprocess.Popen) -> None:
+    for _ in range(200):
+        try:
+            if requests.get(url, timeout=0.5).ok:
+                return
+        except requests.ConnectionError:
+            pass
+        if proc.poll() is not None:
+            raise SystemExit(f"server exited with {proc.returncode}")
+        time.sleep(0.1)
+    raise SystemExit(f"{url} did not come up")
+
+
+class Counter:
+    """Counts replies per customer as the fake Graph API receives them."""
+
+    def __init__(self, graph: FakeGraph) -> None:
+        self.graph = graph
+
+    def count(self, psid: str) -> int:
+        with self.graph.lock:
+            return sum(1 for r in self.graph.requests if r["psid"] == psid and r["status"] == 200)
+
+    def first_after(self, psid: str, n: int) -> float | None:
+        with self.graph.lock:
+            got = [r["at"] for r in self.graph.requests if r["psid"] == psid and r["status"] == 200]
+        return got[n] if len(got) > n else None
+
+
+def run_customers(port: int, graph: FakeGraph, customers: int, concurrency: int, floor: bool):
+    counter = Counter(graph)
+    session_local = threading.local()
+    latencies: list[float] = []
+    lock = threading.Lock()
+    url = f"http://127.0.0.1:{port}/webhook"
+
+    def customer(i: int) -> None:
+        s = getattr(session_local, "s", None) or requests.Session()
+        session_local.s = s
+        psid = f"bench{os.getpid()}{i:06d}{'f' if floor else 'b'}"
+        seen = 0
+        for turn, (text, replies) in enumerate(TURNS):
+            expect = 1 if floor else replies
+            event = {
+                "sender": {"id": psid}, "recipient": {"id": "105511223344556"},
+                "timestamp": int(time.time() * 1000),
+                "message": {"mid": f"m_{psid}_{turn}", "text": text},
+            }  # fmt: skip
+            raw = json.dumps({"object": "page", "entry": [{"id": "1", "time": 1, "messaging": [event]}]}).encode()
+            sig = "sha256=" + hmac.new(SECRET.encode(), raw, hashlib.sha256).hexdigest()
+            t0 = time.time()
+            r = s.post(url, data=raw, headers={"X-Hub-Signature-256": sig, "Content-Type": "application/json"}, timeout=10)
+            r.raise_for_status()
+            graph.wait_for(lambda: counter.count(psid) >= seen + expect, timeout=30)
+            first = counter.first_after(psid, seen)
+            if first is None:
+                raise RuntimeError(f"no reply for {psid} turn {turn}")
+            with lock:
+                latencies.append(first - t0)
+            seen += expect
+
+    t0 = time.time()
+    with ThreadPoolExecutor(concurrency) as pool:
+        list(pool.map(customer, range(customers)))
+    elapsed = time.time() - t0
+    return len(latencies) / elapsed, latencies
+
+
+def pct(values: list[float], p: float) -> float:
+    values = sorted(values)
+    return values[min(len(values) - 1, int(round(p / 100 * (len(values) - 1))))]
+
+
+def measure(name: str, cmd_for, customers: int, concurrency: int, floor: bool) -> dict:
+    graph = FakeGraph(token=TOKEN)
+    port = free_port()
+    with tempfile.TemporaryDirectory() as tmp:
+        proc = subprocess.Popen(cmd_for(port, graph.url, tmp), cwd=ROOT, env=os.environ | {
+            "BOT_DB": os.path.join(tmp, "bot.db"), "BOT_FLOWS": str(FLOWS),
+            "MESSENGER_APP_SECRET": SECRET, "MESSENGER_PAGE_TOKEN": TOKEN,
+            "MESSENGER_VERIFY_TOKEN": "v", "GRAPH_API_URL": graph.url, "SECRET_KEY": "bench",
+        }, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)  # fmt: skip
+        try:
+            wait_up(f"http://127.0.0.1:{port}/healthz", proc)
+            rate, lat = run_customers(port, graph, customers, concurrency, floor)
+        finally:
+            proc.terminate()
+            proc.wait(10)
+            graph.stop()
+    out = {
+        "name": name, "messages": len(lat), "msg_per_s": round(rate, 1),
+        "p50_ms": round(pct(lat, 50) * 1000, 1), "p99_ms": round(pct(lat, 99) * 1000, 1),
+        "mean_ms": round(statistics.mean(lat) * 1000, 1),
+    }  # fmt: skip
+    print(json.dumps(out, ensure_ascii=False), flush=True)
+    return out
+
+
+def main() -> None:
+    p = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    p.add_argument("--customers", type=int, default=200)
+    p.add_argument("--concurrency", type=int, default=16)
+    a = p.parse_args()
+    floor = measure(
+        "floor",
+        lambda port, graph, tmp: [sys.executable, "bench/floor_app.py", "--port", str(port),
+                                  "--db", os.path.join(tmp, "floor.db"), "--graph", graph,
+                                  "--secret", SECRET, "--token", TOKEN],
+        a.customers, a.concurrency, floor=True,
+    )  # fmt: skip
+    barta = measure(
+        "barta",
+        lambda port, graph, tmp: [sys.executable, "app.py", "serve", "--port", str(port)],
+        a.customers, a.concurrency, floor=False,
+    )  # fmt: skip
+    ratio = barta["msg_per_s"] / floor["msg_per_s"]
+    p99 = barta["p99_ms"] / floor["p99_ms"]
+    print(f"throughput ratio barta/floor = {ratio:.2f} (target ≥ 0.80)")
+    print(f"p99 ratio barta/floor = {p99:.2f} (target ≤ 1.50)")
+
+
+if __name__ == "__main__":
+    main()
