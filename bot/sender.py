@@ -82,8 +82,9 @@ class Sender:
             self._busy.update(psids)
         for psid in psids:
             pool.submit(self._deliver_guarded, psid)
-        nxt = outbox.next_due_at(db)
-        return 1.0 if nxt is None else max(0.0, min(nxt - now, 1.0))
+        # Sleep until a retry falls due; finishing workers and the engine wake us sooner.
+        nxt = outbox.next_due_at(db, after=now)
+        return 1.0 if nxt is None else max(0.005, min(nxt - now, 1.0))
 
     def _deliver_guarded(self, psid: str) -> None:
         try:

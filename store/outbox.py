@@ -46,9 +46,11 @@ def due_psids(
     return [p for p, next_at in rows if next_at <= now and p not in busy][:limit]
 
 
-def next_due_at(db: sqlite_utils.Database) -> float | None:
-    """When the earliest pending reply may be tried."""
-    row = db.execute("SELECT min(next_at) FROM outbox WHERE status = 'pending'").fetchone()
+def next_due_at(db: sqlite_utils.Database, after: float = 0.0) -> float | None:
+    """When the earliest pending reply that waits past ``after`` may be tried."""
+    row = db.execute(
+        "SELECT min(next_at) FROM outbox WHERE status = 'pending' AND next_at > ?", (after,)
+    ).fetchone()
     return row[0]
 
 
