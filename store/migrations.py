@@ -161,3 +161,26 @@ def m001_initial(db: sqlite_utils.Database) -> None:
         );
         """,
     )
+
+
+@migrations()
+def m002_followups(db: sqlite_utils.Database) -> None:
+    """Follow-ups: one row per rule and silence, claimed before anything is queued."""
+    _run(
+        db,
+        """
+        CREATE TABLE followups (
+            id INTEGER PRIMARY KEY,
+            conversation_id INTEGER NOT NULL REFERENCES conversations(id),
+            rule TEXT NOT NULL,             -- the followups: rule, by id
+            anchor REAL NOT NULL,           -- last_customer_at: the silence it belongs to
+            status TEXT NOT NULL,           -- queued | skipped | cancelled
+            reason TEXT,                    -- why skipped: window_closed, quiet_hours, limit, ...
+            outbox_id INTEGER REFERENCES outbox(id),
+            at REAL NOT NULL,
+            -- two schedulers (threads or processes) can never both send one follow-up
+            UNIQUE (conversation_id, rule, anchor)
+        );
+        CREATE INDEX followups_outbox ON followups(outbox_id) WHERE outbox_id IS NOT NULL;
+        """,
+    )

@@ -1,0 +1,168 @@
+"""``python app.py setup-page``: the page's Messenger profile from flows.yaml.
+
+Get Started (payload ``GET_STARTED``), greetings, ice breakers and the persistent menu,
+in the ``default`` locale (English, or the first language without English) and ``bn_IN``
+for Bangla — Meta has no ``bn_BD`` (shared/messenger/README.md §7).
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping
+from typing import Any
+
+import click
+
+from bot.i18n import pick
+
+GREETING_LIMIT = 160  # characters, Meta's limit
+ICE_BREAKER_LIMIT = 4
+MENU_LIMIT = 20
+MENU_TITLE_LIMIT = 30
+BANGLA_LOCALE = "bn_IN"
+
+
+def _cut(text: str, limit: int) -> str:
+    return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
+
+
+def locales(book) -> list[tuple[str, str]]:
+    """(Messenger locale, our language): ``default`` first, then ``bn_IN`` for Bangla."""
+    languages = list(book.settings.languages)
+    default = "en" if "en" in languages else languages[0]
+    out = [("default", default)]
+    if "bn" in languages:
+        out.append((BANGLA_LOCALE, "bn"))
+    return out
+
+
+def _text(book, value, lang: str) -> str:
+    """An owner's text in ``lang``; ``{business}`` filled, Messenger's ``{{…}}`` kept."""
+    s = book.settings
+    text = pick(value, lang, s.languages[0])
+    business = pick(s.business, lang, s.languages[0]) if s.business else ""
+    return text.replace("{business}", business)
+
+
+def _get(item: Any, key: str) -> Any:
+    return item.get(key) if isinstance(item, Mapping) else getattr(item, key, None)
+
+
+def build_profile(book) -> tuple[dict[str, Any], list[str]]:
+    """The messenger_profile request body, and warnings about what had to be cut."""
+    warnings: list[str] = []
+    profile: dict[str, Any] = {"get_started": {"payload": "GET_STARTED"}}
+    pairs = locales(book)
+    if book.greeting:
+        greeting = []
+        for locale, lang in pairs:
+            text = _text(book, book.greeting, lang)
+            if len(text) > GREETING_LIMIT:
+                warnings.append(f"greeting ({lang}) is cut to {GREETING_LIMIT} characters")
+            greeting.append({"locale": locale, "text": _cut(text, GREETING_LIMIT)})
+        profile["greeting"] = greeting
+    ice = list(book.ice_breakers or ())
+    if len(ice) > ICE_BREAKER_LIMIT:
+        warnings.append(f"only the first {ICE_BREAKER_LIMIT} ice breakers are set")
+        ice = ice[:ICE_BREAKER_LIMIT]
+    if ice:
+        profile["ice_breakers"] = [
+            {
+                "locale": locale,
+                "call_to_actions": [
+                    {
+                        "question": _text(book, _get(i, "question"), lang),
+                        "payload": f"ICE_BREAKER:{_get(i, 'id')}",
+                    }
+                    for i in ice
+                ],
+            }
+            for locale, lang in pairs
+        ]
+    menu = list(book.menu or ())
+    if len(menu) > MENU_LIMIT:
+        warnings.append(f"only the first {MENU_LIMIT} menu items are set")
+        menu = menu[:MENU_LIMIT]
+    if menu:
+        profile["persistent_menu"] = [
+            {
+                "locale": locale,
+                "composer_input_disabled": False,
+                "call_to_actions": [_menu_item(book, b, lang) for b in menu],
+            }
+            for locale, lang in pairs
+        ]
+    domains = (getattr(book.settings, "extra", None) or {}).get("whitelisted_domains")
+    if domains:
+        profile["whitelisted_domains"] = [str(d) for d in domains]
+    return profile, warnings
+
+
+def _menu_item(book, button, lang: str) -> dict[str, str]:
+    title = _cut(_text(book, _get(button, "title"), lang), MENU_TITLE_LIMIT)
+    url = _get(button, "url")
+    if url:
+        return {"type": "web_url", "title": title, "url": url}
+    return {"type": "postback", "title": title, "payload": _get(button, "payload") or title}
+
+
+def _summary(profile: dict[str, Any]) -> str:
+    parts = []
+    for key, value in profile.items():
+        if key == "get_started":
+            parts.append(f"get_started ({value['payload']})")
+        elif key == "whitelisted_domains":
+            parts.append(f"whitelisted_domains ({len(value)})")
+        else:
+            locales_ = ", ".join(v["locale"] for v in value)
+            count = len(value[0].get("call_to_actions", ())) if value else 0
+            parts.append(f"{key} ({locales_}" + (f"; {count} each)" if count else ")"))
+    return "; ".join(parts)
+
+
+@click.command("setup-page")
+@click.option("--dry-run", is_flag=True, help="Print the request instead of sending it.")
+@click.option("--flows", "flows_path", help="Flows file (default: BOT_FLOWS or flows.yaml).")
+def setup_page(dry_run: bool, flows_path: str | None) -> None:
+    """Push Get Started, greetings, ice breakers and the menu to the page's Messenger profile."""
+    from bot import config as settings
+    from bot.flowbook import load_book
+
+    values = settings.load()
+    path = flows_path or str(values["BOT_FLOWS"])
+    book, _problems = load_book(path)
+    if book is None:
+        raise click.ClickException(f"{path} has errors; run `python app.py check`")
+    profile, warnings = build_profile(book)
+    for w in warnings:
+        click.echo(f"warning: {w}", err=True)
+    base = str(values["GRAPH_API_URL"]).rstrip("/")
+    url = f"{base}/me/messenger_profile"
+    body = json.dumps(profile, ensure_ascii=False, indent=2)
+    if dry_run:
+        click.echo(f"POST {url}")
+        click.echo(body)
+        return
+    token = values.get("MESSENGER_PAGE_TOKEN")
+    if not token:
+        raise click.ClickException(
+            "MESSENGER_PAGE_TOKEN is not set: the page's profile cannot be changed without "
+            "the page access token (use --dry-run to see the request)."
+        )
+    from requests import RequestException
+
+    from bot.messenger import GraphError, Messenger
+
+    client = Messenger(base, str(token))
+    try:
+        result = client.set_profile(profile)
+    except (GraphError, RequestException) as e:
+        raise click.ClickException(f"Meta refused the profile: {e}") from None
+    finally:
+        client.close()
+    click.echo(f"POST {url}")
+    click.echo(body)
+    click.echo(f"Set: {_summary(profile)} (Meta answered {json.dumps(result)})")
+
+
+COMMANDS = (setup_page,)
