@@ -202,3 +202,21 @@ def mark_unreachable(db: sqlite_utils.Database, conversation_id: int) -> None:
     """The customer blocked the page or left: nothing more can reach them until they write."""
     db.execute("UPDATE conversations SET unreachable = 1 WHERE id = ?", (conversation_id,))
     db.conn.commit()
+
+
+def timeline(db: sqlite_utils.Database, conversation_id: int, after_id: int = 0) -> list[dict]:
+    """Log lines after ``after_id`` with the Send API body of each reply (the simulator)."""
+    rows = db.execute(
+        "SELECT m.id, m.direction, m.sender, m.author, m.text, m.data, m.at, o.body, o.status "
+        "FROM messages m LEFT JOIN outbox o ON o.id = m.outbox_id "
+        "WHERE m.conversation_id = ? AND m.id > ? ORDER BY m.id",
+        (conversation_id, after_id),
+    ).fetchall()
+    keys = ("id", "direction", "sender", "author", "text", "data", "at", "body", "delivery")
+    out = []
+    for r in rows:
+        line = dict(zip(keys, r, strict=True))
+        line["data"] = json.loads(line["data"]) if line["data"] else None
+        line["body"] = json.loads(line["body"]) if line["body"] else None
+        out.append(line)
+    return out

@@ -1,0 +1,95 @@
+"""The staff workspace (``/staff``) and the JSON API (``/api``)."""
+
+from __future__ import annotations
+
+import logging
+
+import click
+from flask import Flask, g, request, session
+from flask_wtf.csrf import CSRFProtect
+from werkzeug.exceptions import HTTPException
+
+from bot import i18n
+
+log = logging.getLogger(__name__)
+
+FIRST_OWNER = "owner"
+
+
+def ui_lang() -> str:
+    """The workspace language of this request: the session's choice, else the bot's first."""
+    lang = getattr(g, "ui_lang", None)
+    if lang is None:
+        from flask import current_app
+
+        chosen = session.get("lang")
+        lang = chosen if chosen in i18n.LANGUAGES else None
+        if lang is None:
+            langs = current_app.config["BOOK"].settings.languages
+            lang = langs[0] if langs and langs[0] in i18n.LANGUAGES else "en"
+        g.ui_lang = lang
+    return lang
+
+
+def t(msgid: str, **values) -> str:
+    """A workspace text in the request's language (``{placeholders}``)."""
+    return i18n.gettext(ui_lang(), msgid, **values)
+
+
+def _jinja_gettext(msgid: str) -> str:
+    return i18n.catalog(ui_lang()).gettext(msgid)
+
+
+def _jinja_ngettext(singular: str, plural: str, n: int) -> str:
+    return i18n.catalog(ui_lang()).ngettext(singular, plural, n)
+
+
+def init_app(app: Flask) -> None:
+    """Blueprints, CSRF, the Jinja i18n, and the first-run owner account."""
+    from bot.staff import api, auth, views
+
+    app.config.setdefault("WTF_CSRF_TIME_LIMIT", None)  # a workspace tab stays open all day
+    app.config.setdefault("SESSION_COOKIE_SAMESITE", "Lax")
+    app.config.setdefault("SESSION_COOKIE_HTTPONLY", True)
+
+    csrf = CSRFProtect(app)
+    app.register_blueprint(views.bp)
+    app.register_blueprint(api.bp)
+    csrf.exempt(api.bp)  # bearer tokens, not cookies: nothing for a forged form to ride on
+    if "webhook" in app.blueprints:
+        csrf.exempt(app.blueprints["webhook"])  # signed by Meta instead
+    app.extensions["barta_login_limiter"] = auth.LoginLimiter()
+
+    app.jinja_env.add_extension("jinja2.ext.i18n")
+    app.jinja_env.install_gettext_callables(  # type: ignore[attr-defined]
+        gettext=_jinja_gettext, ngettext=_jinja_ngettext, newstyle=True
+    )
+    app.jinja_env.globals["ui_lang"] = ui_lang
+
+    @app.errorhandler(HTTPException)
+    def _json_errors_under_api(e: HTTPException):
+        if request.path.startswith("/api/") or request.path == "/api":
+            return auth.json_error(e.code or 500, e.description or e.name)
+        return e
+
+    app.extensions.setdefault("barta_first_run", []).append(lambda: first_owner(app))
+
+
+def first_owner(app: Flask) -> str | None:
+    """With no staff account yet, make owner ``owner`` and print its password once."""
+    from store import staff as accounts
+
+    rt = app.extensions["barta"]
+    db = rt.db()
+    if accounts.count(db):
+        return None
+    password = accounts.new_password()
+    try:
+        accounts.create(db, FIRST_OWNER, "owner", password, rt.clock())
+    except ValueError:  # another process made it a moment ago
+        return None
+    click.echo("No staff account yet: created the owner account for the workspace.")
+    click.echo(
+        f"  name: {FIRST_OWNER}   password: {password}   (shown once; change it in /staff/team)"
+    )
+    return password

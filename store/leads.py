@@ -1,0 +1,199 @@
+"""Leads for the workspace: the list with filters and search, CSV rows, and the numbers."""
+
+from __future__ import annotations
+
+import json
+import statistics
+from collections import Counter
+from collections.abc import Sequence
+from typing import Any
+
+import sqlite_utils
+
+SOURCES = ("ad", "link", "direct")
+
+
+def source_kind(source: dict | None) -> str:
+    """'ad' (a click-to-Messenger ad), 'link' (an m.me link or a ref), or 'direct'."""
+    source = source or {}
+    if source.get("ad_id") or str(source.get("source", "")).upper() == "ADS":
+        return "ad"
+    if source.get("ref") or source.get("source"):
+        return "link"
+    return "direct"
+
+
+def _like(text: str) -> str:
+    escaped = text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+    return f"%{escaped}%"
+
+
+def search(
+    db: sqlite_utils.Database,
+    *,
+    stage: str | None = None,
+    label: str | None = None,
+    source: str | None = None,
+    q: str | None = None,
+    since: float | None = None,
+    until: float | None = None,
+    limit: int | None = 1000,
+) -> list[dict[str, Any]]:
+    """Conversations, most recently active first, with their labels.
+
+    ``q`` is a plain substring (LIKE, so Bangla matches as written) over the name, the
+    psid, the saved answers and every message text.
+    """
+    where, params = [], []
+    if stage:
+        where.append("c.stage = ?")
+        params.append(stage)
+    if label:
+        where.append(
+            "EXISTS (SELECT 1 FROM labels l WHERE l.conversation_id = c.id AND l.label = ?)"
+        )
+        params.append(label)
+    if since is not None:
+        where.append("c.created_at >= ?")
+        params.append(since)
+    if until is not None:
+        where.append("c.created_at < ?")
+        params.append(until)
+    q = (q or "").strip()
+    if q:
+        pattern = _like(q)
+        where.append(
+            "(c.name LIKE ? ESCAPE '\\' OR c.psid LIKE ? ESCAPE '\\' OR c.answers LIKE ? ESCAPE '\\' "
+            "OR EXISTS (SELECT 1 FROM messages m WHERE m.conversation_id = c.id "
+            "AND m.text LIKE ? ESCAPE '\\'))"
+        )
+        params.extend([pattern] * 4)
+    sql = (
+        "SELECT c.id, c.psid, c.name, c.stage, c.score, c.answers, c.updated_at, c.source, "
+        "c.created_at, c.language, c.bot_paused, c.opted_out, "
+        "(SELECT group_concat(label, char(31)) FROM "
+        "  (SELECT label FROM labels WHERE conversation_id = c.id ORDER BY at, label)) "
+        "FROM conversations c"
+    )
+    if where:
+        sql += " WHERE " + " AND ".join(where)
+    sql += " ORDER BY c.updated_at DESC, c.id DESC"
+    out = []
+    for r in db.execute(sql, params).fetchall():
+        src = json.loads(r[7] or "{}")
+        if source and source_kind(src) != source:
+            continue
+        out.append(
+            {
+                "conversation_id": r[0], "psid": r[1], "name": r[2], "stage": r[3],
+                "score": r[4], "answers": json.loads(r[5] or "{}"),
+                "labels": r[12].split("\x1f") if r[12] else [], "updated_at": r[6],
+                "source": src, "created_at": r[8], "language": r[9],
+                "bot_paused": bool(r[10]), "opted_out": bool(r[11]),
+            }
+        )  # fmt: skip
+        if limit and len(out) >= limit:
+            break
+    return out
+
+
+def all_labels(db: sqlite_utils.Database) -> list[str]:
+    return [r[0] for r in db.execute("SELECT DISTINCT label FROM labels ORDER BY label").fetchall()]
+
+
+def answer_keys(rows: Sequence[dict[str, Any]]) -> list[str]:
+    """Every answer id used by these leads, in first-seen order (the CSV's columns)."""
+    keys: dict[str, None] = {}
+    for row in rows:
+        for k in row["answers"]:
+            keys.setdefault(k, None)
+    return list(keys)
+
+
+def csv_table(rows: Sequence[dict[str, Any]], fmt_time) -> list[list[Any]]:
+    """Header and rows for the CSV export; ``fmt_time`` turns seconds into text."""
+    keys = answer_keys(rows)
+    header = ["conversation_id", "psid", "name", "stage", "score", "labels", "source", "ref",
+              "ad_id", "created_at", "updated_at", *keys]  # fmt: skip
+    table: list[list[Any]] = [header]
+    for r in rows:
+        src = r["source"]
+        answers = [
+            v
+            if isinstance(v, str | int | float) or v is None
+            else json.dumps(v, ensure_ascii=False)
+            for v in (r["answers"].get(k) for k in keys)
+        ]
+        table.append(
+            [
+                r["conversation_id"], r["psid"], r["name"] or "", r["stage"], r["score"],
+                ", ".join(r["labels"]), source_kind(src), src.get("ref") or "",
+                src.get("ad_id") or "", fmt_time(r["created_at"]), fmt_time(r["updated_at"]),
+                *["" if a is None else a for a in answers],
+            ]
+        )  # fmt: skip
+    return table
+
+
+def stats(
+    db: sqlite_utils.Database,
+    pipeline: Sequence[str],
+    *,
+    won: str | None = "converted",
+    lost: str = "lost",
+) -> dict[str, Any]:
+    """Counts per stage, the funnel, conversion rate, first-response time, sources.
+
+    ``pipeline`` is the stage order (``lost`` may be in it; it is not a funnel step). A lead
+    "reached" a stage when it is in it now or ever was in it or in a later one, so a lead
+    that went straight to ``converted`` counts for ``qualified`` and ``proposal`` too.
+    """
+    order = [s for s in pipeline if s != lost]
+    rank = {s: i for i, s in enumerate(order)}
+    current: Counter[str] = Counter()
+    furthest: dict[int, int] = {}
+    ever_lost: set[int] = set()
+    sources: Counter[str] = Counter()
+    refs: Counter[str] = Counter()
+    total = 0
+    for cid, stage, source in db.execute("SELECT id, stage, source FROM conversations"):
+        total += 1
+        current[stage] += 1
+        furthest[cid] = rank.get(stage, 0)
+        if stage == lost:
+            ever_lost.add(cid)
+        src = json.loads(source or "{}")
+        kind = source_kind(src)
+        sources[kind] += 1
+        if kind != "direct":
+            refs[str(src.get("ref") or src.get("ad_id") or "?")] += 1
+    for cid, stage in db.execute("SELECT conversation_id, to_stage FROM stage_changes"):
+        if stage == lost:
+            ever_lost.add(cid)
+        elif stage in rank and cid in furthest:
+            furthest[cid] = max(furthest[cid], rank[stage])
+    reached = {s: sum(1 for f in furthest.values() if f >= i) for i, s in enumerate(order)}
+    times = [
+        r[0]
+        for r in db.execute(
+            "SELECT first_response_at - created_at FROM queue WHERE first_response_at IS NOT NULL"
+        )
+    ]
+    handoffs = dict(db.execute("SELECT status, count(*) FROM queue GROUP BY status").fetchall())
+    converted = reached.get(won, 0) if won in rank else None
+    return {
+        "leads": total,
+        "stages": {s: current.get(s, 0) for s in pipeline}
+        | {s: n for s, n in current.items() if s not in pipeline},
+        "reached": reached,
+        "lost": len(ever_lost),
+        "converted": converted,
+        "conversion_rate": (
+            round(converted / total, 4) if converted is not None and total else None
+        ),
+        "median_first_response_seconds": round(statistics.median(times), 1) if times else None,
+        "responses": len(times),
+        "sources": {k: sources.get(k, 0) for k in SOURCES},
+        "refs": dict(refs.most_common(10)),
+        "handoffs": handoffs,
+    }
