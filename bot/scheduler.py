@@ -125,7 +125,7 @@ class Scheduler:
         anchor = conv["last_customer_at"]
         done = followups.claims(db, conv["id"], anchor)
         since = max(anchor, followups.last_reply_at(db, conv["psid"]) or anchor)
-        due = [r for r in self.rules if r.id not in done and now >= since + r.after]
+        due = [r for r in self.rules if str(r.id) not in done and now >= since + r.after]
         if due:
             labels = set(conversations.labels(db, conv["id"]))
             due = [r for r in due if _matches(r, conv, labels)]
@@ -135,6 +135,8 @@ class Scheduler:
         # A cheap look first, outside any transaction: most silent leads have nothing due.
         conv = conversations.get(db, conversation_id)
         if conv is None or not self._may_write(db, conv) or not self._due(db, conv, now)[0]:
+            return None
+        if self._waits_for_morning(conv, now):
             return None
         with write_tx(db):
             # Decide again inside BEGIN IMMEDIATE: the customer may have written meanwhile.
@@ -149,7 +151,7 @@ class Scheduler:
 
             def skip(rules, reason: str) -> None:
                 for r in rules:
-                    followups.claim(db, conversation_id, r.id, anchor, now,
+                    followups.claim(db, conversation_id, str(r.id), anchor, now,
                                     status="skipped", reason=reason)  # fmt: skip
 
             if now >= window_end:
@@ -160,23 +162,33 @@ class Scheduler:
             if sent >= self.limit:
                 skip(due, "limit")
                 return None
-            if self.quiet:
-                local = datetime.fromtimestamp(now, self.zone)
-                if hours.in_quiet_hours(self.quiet, local):
-                    if hours.quiet_end(self.quiet, local).timestamp() < window_end:
-                        return None  # wait for the morning; the window still allows it
-                    skip(due, "quiet_hours")
-                    followups.note_window_closed(db, conversation_id)
-                    return None
+            if self._quiet(now):
+                if self._waits_for_morning(conv, now):
+                    return None  # the window still allows it in the morning
+                skip(due, "quiet_hours")
+                followups.note_window_closed(db, conversation_id)
+                return None
             rule = max(due, key=lambda r: r.after)
             skip([r for r in due if r is not rule], "superseded")
-            claim_id = followups.claim(db, conversation_id, rule.id, anchor, now)
+            claim_id = followups.claim(db, conversation_id, str(rule.id), anchor, now)
             if claim_id is None:  # decided by another scheduler a moment ago
                 return None
             outbox_id = self._queue(db, conv, rule, now)
             followups.attach_outbox(db, claim_id, outbox_id)
             followups.note_sent(db, conversation_id, sent + 1, now)
             return outbox_id
+
+    def _quiet(self, now: float) -> bool:
+        return bool(self.quiet) and hours.in_quiet_hours(
+            self.quiet, datetime.fromtimestamp(now, self.zone)
+        )
+
+    def _waits_for_morning(self, conv: dict, now: float) -> bool:
+        """In quiet hours, with the window still open when they end."""
+        if not self._quiet(now):
+            return False
+        morning = hours.quiet_end(self.quiet, datetime.fromtimestamp(now, self.zone))
+        return morning.timestamp() < conv["last_customer_at"] + WINDOW - MARGIN
 
     def _may_write(self, db: sqlite_utils.Database, conv: dict) -> bool:
         return bool(
@@ -205,7 +217,7 @@ class Scheduler:
             body = replies.message({"text": part}, messaging_type="UPDATE")
             outbox_id = outbox.enqueue(db, conv["id"], conv["psid"], body, now, sender="followup")
             conversations.log_message(db, conv["id"], "out", "bot", part, now,
-                                      data={"followup": rule.id}, outbox_id=outbox_id)  # fmt: skip
+                                      data={"followup": str(rule.id)}, outbox_id=outbox_id)  # fmt: skip
             first = first or outbox_id
         return first
 
