@@ -130,9 +130,10 @@ def setup_page(dry_run: bool, flows_path: str | None) -> None:
 
     values = settings.load()
     path = flows_path or str(values["BOT_FLOWS"])
-    book, _problems = load_book(path)
+    book, problems = load_book(path)
     if book is None:
-        raise click.ClickException(f"{path} has errors; run `python app.py check`")
+        errors = [str(p) for p in problems if getattr(p, "severity", "error") == "error"]
+        raise click.ClickException("\n".join([f"{path} has errors; nothing was set:", *errors]))
     profile, warnings = build_profile(book)
     for w in warnings:
         click.echo(f"warning: {w}", err=True)

@@ -108,16 +108,25 @@ def test_dry_run_body_holds_the_owners_texts_per_locale(setup_page):
     assert body["whitelisted_domains"] == ["https://shop.example.com"]
 
 
-def test_limits_are_kept(setup_page):
+def test_a_long_greeting_is_cut_to_messengers_limit(setup_page):
+    long = FLOWS.replace("Welcome to {business}.", "Welcome to {business}. " + "x" * 200)
+    result = setup_page("--dry-run", text=long)
+    _, body = dry_run_request(result)
+    assert [len(g["text"]) for g in body["greeting"]] == [160, len(body["greeting"][1]["text"])]
+    assert body["greeting"][0]["text"].endswith("…")
+    assert "greeting (en) is cut to 160 characters" in result.stderr
+
+
+def test_more_than_four_ice_breakers_are_refused_with_the_line(setup_page, graph):
     many = FLOWS.replace(
         "ice_breakers:\n",
         "ice_breakers:\n" + "".join(f"  - {{id: q{n}, question: q{n}}}\n" for n in range(3)),
-    ).replace("Welcome to {business}.", "Welcome to {business}. " + "x" * 200)
-    result = setup_page("--dry-run", text=many)
-    _, body = dry_run_request(result)
-    assert all(len(g["text"]) <= 160 for g in body["greeting"])
-    assert [len(i["call_to_actions"]) for i in body["ice_breakers"]] == [4, 4]
-    assert "only the first 4 ice breakers" in result.stderr
+    )
+    result = setup_page(text=many)
+    assert result.exit_code == 1
+    assert "has errors; nothing was set" in result.output
+    assert "flows.yaml:" in result.output
+    assert graph.requests == []
 
 
 def test_a_bangla_only_shop_uses_bangla_as_the_default_locale(setup_page):

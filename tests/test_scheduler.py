@@ -53,13 +53,18 @@ flows:
 followups:
 """
 
-ONE_RULE = FLOWS + """
+ONE_RULE = (
+    FLOWS
+    + """
   - stage: new
     after: 3h
     say: {bn: "আপনি কি এখনও আগ্রহী?", en: "Are you still interested in {business}?"}
 """
+)
 
-THREE_RULES = FLOWS + """
+THREE_RULES = (
+    FLOWS
+    + """
   - stage: new
     after: 1h
     say: {bn: "প্রথম", en: "first"}
@@ -70,23 +75,32 @@ THREE_RULES = FLOWS + """
     after: 6h
     say: {bn: "তৃতীয়", en: "third"}
 """
+)
 
-CONDITIONS = FLOWS + """
-  - stage: new
+CONDITIONS = (
+    FLOWS
+    + """
+  - id: saree_lookers
+    stage: new
     answer: {need: saree}
     after: 1h
     say: {bn: "শাড়িগুলো দেখেছেন?", en: "Did you look at the sarees?"}
-  - stage: new
+  - id: vip
+    stage: new
     label: vip
     after: 1h
     say: {bn: "আপনার জন্য বিশেষ ছাড়", en: "A special discount for you"}
 """
+)
 
-LATE_RULE = FLOWS + """
+LATE_RULE = (
+    FLOWS
+    + """
   - stage: new
     after: 20h
     say: {bn: "আপনি কি এখনও আগ্রহী?", en: "Are you still interested?"}
 """
+)
 
 
 def at(day: int, hour: int, minute: int = 0) -> float:
@@ -179,7 +193,9 @@ def test_never_more_follow_ups_than_the_limit(shop, customer):
     assert texts(followup_bodies(runtime)) == ["প্রথম", "দ্বিতীয়"]
     conv = c.conversation()
     assert conv["followups_sent"] == 2
-    statuses = {h["rule"]: (h["status"], h["reason"]) for h in followups.history(runtime.db(), conv["id"])}
+    statuses = {
+        h["rule"]: (h["status"], h["reason"]) for h in followups.history(runtime.db(), conv["id"])
+    }
     assert sorted(statuses.values()) == [("queued", None), ("queued", None), ("skipped", "limit")]
 
 
@@ -202,7 +218,10 @@ def test_the_limit_starts_again_when_the_customer_writes(shop, customer):
 
 def test_answer_and_label_conditions_choose_the_follow_up(shop, customer):
     app, clock, runtime = shop(CONDITIONS)
-    saree, kurti = customer("7000000000000011", target_app=app), customer("7000000000000012", target_app=app)
+    saree, kurti = (
+        customer("7000000000000011", target_app=app),
+        customer("7000000000000012", target_app=app),
+    )
     for c, choice in ((saree, "saree"), (kurti, "kurti")):
         c.says("হ্যালো")
         c.taps(f"need:{choice}", choice)
@@ -337,9 +356,11 @@ def test_a_queued_reminder_not_yet_sent_is_cancelled_when_the_customer_writes(sh
     clock.advance(60)
     c.taps("need:saree", "শাড়ি")
     runtime.scheduler.tick()
-    status, error = runtime.db().execute(
-        "SELECT status, error FROM outbox WHERE id = ?", (outbox_id,)
-    ).fetchone()
+    status, error = (
+        runtime.db()
+        .execute("SELECT status, error FROM outbox WHERE id = ?", (outbox_id,))
+        .fetchone()
+    )
     assert (status, error) == ("failed", followups.CANCELLED)
     [h] = followups.history(runtime.db(), c.conversation()["id"])
     assert h["status"] == "cancelled"
@@ -387,9 +408,11 @@ def test_two_schedulers_at_once_send_each_follow_up_exactly_once(shop, customer)
         t.join(30)
     assert not errors
     assert len(results[0]) + len(results[1]) == len(psids)
-    rows = runtime.db().execute(
-        "SELECT psid, count(*) FROM outbox WHERE sender = 'followup' GROUP BY psid"
-    ).fetchall()
+    rows = (
+        runtime.db()
+        .execute("SELECT psid, count(*) FROM outbox WHERE sender = 'followup' GROUP BY psid")
+        .fetchall()
+    )
     assert sorted(rows) == sorted((p, 1) for p in psids)
 
 
@@ -397,7 +420,9 @@ def test_the_loop_runs_until_stopped(shop, customer):
     app, clock, runtime = shop()
     customer(target_app=app).says("হ্যালো")
     clock.advance(3 * HOUR)
-    loop = Scheduler(runtime.book, runtime.db_path, clock=clock, wake=threading.Event(), interval=60)
+    loop = Scheduler(
+        runtime.book, runtime.db_path, clock=clock, wake=threading.Event(), interval=60
+    )
     stop = threading.Event()
     t = threading.Thread(target=loop.run, args=(stop,))
     t.start()
