@@ -78,6 +78,17 @@ def name(app, psid: str, who: str) -> None:
     db.conn.commit()
 
 
+def waited(app, psid: str, seconds: float) -> None:
+    """Make a handoff look older than it is (for the colours and the response time)."""
+    db = app.extensions["barta"].db()
+    db.execute(
+        "UPDATE queue SET created_at = created_at - ? WHERE conversation_id = "
+        "(SELECT id FROM conversations WHERE psid = ?)",
+        (seconds, psid),
+    )
+    db.conn.commit()
+
+
 def log_in(page, base: str) -> None:
     page.goto(f"{base}/staff/login")
     page.fill("input[name=name]", "rina")
@@ -103,6 +114,14 @@ def test_staff_claim_reply_stage_note_label_and_export(live, browser, graph, sho
     name(live, angry.psid, "Tania <b>Akter</b>")
     browsing = Customer(live, "7600000000000004")
     browsing.says("dam koto?")
+    from tests.conftest import fixture_bytes, post_webhook
+
+    post_webhook(live.test_client(), fixture_bytes("postback_get_started_ad_referral.json"))
+    live.extensions["barta"].drain()  # a lead from an ad
+    name(live, "7034567890123456", "সাবরিনা ইসলাম")
+    waited(live, angry.psid, 26 * 60)  # past the 15-minute target: shown in red
+    waited(live, nusrat.psid, 9 * 60)
+    waited(live, rahim.psid, 4 * 60)
 
     context = browser.new_context(viewport=DESKTOP, accept_downloads=True, locale="bn-BD")
     page = context.new_page()
@@ -113,6 +132,7 @@ def test_staff_claim_reply_stage_note_label_and_export(live, browser, graph, sho
     # The queue: most urgent first (the complaint), names shown as text.
     items = page.locator("li.item")
     assert items.count() == 3
+    assert "late" in (items.nth(0).get_attribute("class") or "")
     assert "Tania <b>Akter</b>" in items.nth(0).inner_text()
     assert "নুসরাত জাহান" in items.nth(1).inner_text()
     page.screenshot(path=str(shots / "queue.png"), full_page=True)
@@ -177,7 +197,10 @@ def test_staff_claim_reply_stage_note_label_and_export(live, browser, graph, sho
     text = data.decode("utf-8-sig")
     assert "নুসরাত জাহান" in text and "ঈদ অফার" in text
 
-    # The overview draws its charts.
+    # The overview draws its charts (with one sale made).
+    rt = live.extensions["barta"]
+    conv = Customer(live, nusrat.psid).conversation()
+    rt.engine.move_stage(rt.db(), conv["id"], "converted", "rina")
     page.goto(f"{base}/staff/overview")
     assert page.locator("svg.chart").count() >= 3
     page.screenshot(path=str(shots / "overview.png"), full_page=True)

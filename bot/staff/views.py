@@ -405,7 +405,11 @@ def leads_csv():
 def bars(values: list[tuple[str, int]]) -> list[dict]:
     """Rows of a horizontal bar chart: label, value and the bar's share of the widest."""
     top = max((v for _, v in values), default=0) or 1
-    return [{"label": label, "value": v, "share": v / top} for label, v in values]
+    return [
+        {"label": label if len(label) <= 16 else label[:15] + "…", "full": label, "value": v,
+         "share": v / top}
+        for label, v in values
+    ]  # fmt: skip
 
 
 @bp.get("/overview")

@@ -52,9 +52,9 @@
     if (ok) {
       var img = el("img");
       img.alt = root.dataset.picture; img.loading = "lazy"; img.src = ok;
-      img.addEventListener("error", function () { img.remove(); box.classList.add("broken"); box.textContent = "🖼 " + root.dataset.picture; });
+      img.addEventListener("error", function () { img.remove(); box.classList.add("broken"); box.textContent = "[" + root.dataset.picture + "]"; });
       box.appendChild(img);
-    } else { box.textContent = "🖼 " + root.dataset.picture; }
+    } else { box.textContent = "[" + root.dataset.picture + "]"; }
     return box;
   }
   function drawMessage(bubble, msg) {
@@ -84,7 +84,7 @@
     quick.textContent = "";
     (replies || []).forEach(function (q) {
       if (q.content_type !== "text") {
-        var hint = el("button", "chip ghost", q.content_type === "user_phone_number" ? "📞 …" : "✉ …");
+        var hint = el("button", "chip ghost", q.content_type === "user_phone_number" ? root.dataset.phone : root.dataset.email);
         hint.type = "button";
         hint.addEventListener("click", function () { input.focus(); });
         quick.appendChild(hint);
