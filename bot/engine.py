@@ -90,7 +90,7 @@ class Engine:
         try:
             with write_tx(db):
                 now = self.clock()
-                conv, _ = conversations.get_or_create(db, psid, now)
+                conv, _created = conversations.get_or_create(db, psid, now)
                 lang = conv["language"] or self.default_lang
                 if not conv["bot_paused"]:
                     text = _(lang, "Sorry, something went wrong on our side. A team member will get back to you soon.")
@@ -236,6 +236,10 @@ class Engine:
         text = (ev.text or "").strip()
         step = runner.pending_step(self.book, turn)
         sticker = ev.sticker_id
+        if step is None and turn.step:
+            # The question waiting for this answer was edited away: start its flow again.
+            runner.resume(self.book, turn, out)
+            return
         if ev.quick_reply and ev.payload and step is not None:
             if ev.payload.startswith(PAYLOAD_LANG):
                 self._set_language(turn, ev.payload[len(PAYLOAD_LANG) :], out)
