@@ -24,7 +24,7 @@ from bot.validators import VALIDATORS
 __all__ = [
     "ANSWER_TYPES", "INTENT_ACTIONS", "START_TRIGGERS", "STEP_KINDS", "Button", "Card",
     "Choice", "Flow", "FlowBook", "Followup", "Intent", "Problem", "ScoreRule", "Settings",
-    "Stage", "Step", "book_from_string", "check", "load_book",
+    "Stage", "Step", "book_from_string", "check", "check_string", "load_book",
 ]  # fmt: skip
 
 Text = Mapping[str, str]  # language -> text, a MappingProxyType
@@ -464,6 +464,8 @@ class _Compiler:
             r.error(where, f"a step should be a map like `say: …` or `ask: …`, not {kind_of(item)}")
             return None
         kinds = [k for k in item if k in STEP_KINDS]
+        if not kinds and any(k in STEP_KEYS["say"] for k in item):
+            kinds = ["say"]  # cards or an image alone are a say step without text
         if not kinds:
             unknown = [
                 k for k in item if k != "id" and not any(k in keys for keys in STEP_KEYS.values())
@@ -476,7 +478,7 @@ class _Compiler:
             r.error(item.where(kinds[1]), f"one step cannot be both {kinds[0]} and {kinds[1]}: make "
                                           "them two steps, each starting with '- '")  # fmt: skip
         kind = kinds[0]
-        r.keys(item, (kind, "id", *STEP_KEYS[kind]), f"a {kind} step")
+        r.keys(item, (*kinds, "id", *STEP_KEYS[kind]), f"a {kind} step")
         step_id = f"{owner}.{pos}"
         if "id" in item:
             pattern = NAME if kind == "ask" else FLOW_ID
@@ -692,9 +694,9 @@ class _Compiler:
                 f"flow {fid!r} should be a map with start_on: and steps:, not {kind_of(value)}",
             )
             return None
-        steps = self.steps(steps_value, steps_where, fid, "", ())
-        if not steps and steps_value is not None:
+        if isinstance(steps_value, Seq) and not steps_value:
             r.error(steps_where, f"flow {fid!r} has no steps")
+        steps = self.steps(steps_value, steps_where, fid, "", ())
         self.refs.asks.update(self.asks)
         return Flow(
             fid, tuple(start_on), steps, where[0], where[1], MappingProxyType(dict(self.asks))
@@ -955,6 +957,11 @@ def load_book(path: str) -> tuple[FlowBook | None, list[Problem]]:
 def check(path: str) -> list[Problem]:
     """Every problem in ``path`` and its includes, errors and warnings, by file and line."""
     return load_book(path)[1]
+
+
+def check_string(yaml_text: str, name: str = "flows.yaml") -> list[Problem]:
+    """Every problem in YAML text in hand (for tests and the simulator)."""
+    return _build(*loader.load_string(yaml_text, name))[1]
 
 
 def book_from_string(yaml_text: str, name: str = "flows.yaml") -> FlowBook:

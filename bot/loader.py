@@ -167,6 +167,7 @@ FlowLoader = _make_loader(getattr(yaml, "CSafeLoader", yaml.SafeLoader))
 # PyYAML's words for common mistakes, said the way an owner can act on them.
 _PLAIN = (
     ("found character '\\t'", "a tab character: indent with spaces only"),
+    ("found a tab character", "a tab character: indent with spaces only"),
     ("mapping values are not allowed", "a ':' where YAML does not expect one "
      "(put text that contains ': ' in quotes, or check the indentation)"),
     ("expected <block end>", "this line's indentation does not line up with the lines above"),
@@ -184,12 +185,16 @@ _PLAIN = (
 )  # fmt: skip
 
 
-def _syntax_problem(file: str, error: yaml.YAMLError) -> Problem:
+def _syntax_problem(file: str, text: str, error: yaml.YAMLError) -> Problem:
     mark = getattr(error, "problem_mark", None)
     problem = getattr(error, "problem", None) or str(error)
     if "end of stream" in problem and getattr(error, "context_mark", None) is not None:
         mark = error.context_mark  # where the unclosed quote or bracket begins
     line = mark.line + 1 if mark is not None else 1
+    if "cannot start any token" in problem and mark is not None:
+        lines = text.splitlines()
+        if mark.line < len(lines) and "\t" in lines[mark.line][: mark.column + 1]:
+            problem = "found character '\\t'"  # libyaml does not name the tab
     for needle, plain in _PLAIN:
         if needle in problem:
             return Problem(file, line, f"YAML syntax: {plain}")
@@ -202,7 +207,7 @@ def parse(text: str, file: str) -> tuple[Any, list[Problem]]:
     try:
         value = loader.get_single_data()
     except yaml.YAMLError as e:
-        return None, [*loader.problems, _syntax_problem(file, e)]
+        return None, [*loader.problems, _syntax_problem(file, text, e)]
     finally:
         loader.dispose()
     return value, loader.problems

@@ -1,0 +1,129 @@
+"""bot/stages.py: the default legal moves, custom stages, refusals that name the legal moves."""
+
+from __future__ import annotations
+
+import itertools
+from types import SimpleNamespace
+
+import pytest
+
+from bot.errors import StageError
+from bot.flowbook import book_from_string
+from bot.stages import StageMachine
+
+DEFAULT = ["new", "qualified", "proposal", "negotiation", "converted", "post_sales", "lost"]
+ORDER = DEFAULT[:-1]
+
+
+def expected_legal(src: str, dest: str) -> bool:
+    if src == dest:
+        return False
+    if dest == "lost":
+        return True
+    if src == "lost":
+        return dest == "new"
+    if src == "negotiation" and dest == "proposal":
+        return True
+    return ORDER.index(dest) > ORDER.index(src)
+
+
+@pytest.fixture(scope="module")
+def machine():
+    return StageMachine(DEFAULT)
+
+
+@pytest.mark.parametrize(("src", "dest"), list(itertools.product(DEFAULT, DEFAULT)))
+def test_every_pair_of_default_stages(machine, src, dest):
+    legal = expected_legal(src, dest)
+    assert machine.can_move(src, dest) is legal
+    assert (dest in machine.legal_moves(src)) is legal
+    if legal:
+        assert machine.check_move(src, dest) == dest
+    else:
+        with pytest.raises(StageError) as e:
+            machine.check_move(src, dest)
+        assert e.value.legal == machine.legal_moves(src)
+
+
+def test_negotiation_may_go_back_to_proposal(machine):
+    assert machine.check_move("negotiation", "proposal") == "proposal"
+
+
+def test_lost_may_only_reopen_to_new(machine):
+    assert machine.legal_moves("lost") == ["new"]
+
+
+def test_converted_to_qualified_is_refused_with_the_legal_moves(machine):
+    with pytest.raises(StageError) as e:
+        machine.check_move("converted", "qualified")
+    assert (e.value.current, e.value.target, e.value.legal) == (
+        "converted",
+        "qualified",
+        ["post_sales", "lost"],
+    )
+    assert str(e.value) == (
+        "cannot move a lead from converted to qualified; legal moves from converted: post_sales, lost"
+    )
+
+
+@pytest.mark.parametrize(
+    ("current", "target", "message"),
+    [
+        ("new", "শিপড", "unknown stage 'শিপড'; legal moves from new: qualified, proposal, negotiation, "
+         "converted, post_sales, lost"),
+        ("archived", "new", "unknown stage 'archived'; stages are new, qualified, proposal, negotiation, "
+         "converted, post_sales, lost"),
+    ],
+)  # fmt: skip
+def test_an_unknown_stage_is_refused(machine, current, target, message):
+    assert machine.can_move(current, target) is False
+    with pytest.raises(StageError, match=message):
+        machine.check_move(current, target)
+
+
+def test_legal_moves_are_in_pipeline_order(machine):
+    assert machine.legal_moves("new") == [
+        "qualified",
+        "proposal",
+        "negotiation",
+        "converted",
+        "post_sales",
+        "lost",
+    ]
+    assert machine.legal_moves("post_sales") == ["lost"]
+
+
+def test_no_model_is_ever_registered(machine):
+    lead = SimpleNamespace(stage="proposal")
+    assert machine.fire(lead, "negotiation") is True
+    assert lead.stage == "negotiation"
+    with pytest.raises(StageError):
+        machine.fire(SimpleNamespace(stage="converted"), "new")
+    assert machine.machine.models == []
+
+
+def test_triggers_are_named_after_their_destination(machine):
+    assert sorted(machine.machine.get_triggers("lost")) == ["to_new"]
+    assert machine.machine.auto_transitions is False
+
+
+def test_custom_stages_join_the_forward_order_where_written():
+    book = book_from_string(
+        """
+settings: {business: দোকান, languages: [bn]}
+stages:
+  new: নতুন
+  qualified: যোগ্য
+  sample_sent: নমুনা পাঠানো
+  converted: বিক্রি
+  lost: হারানো
+flows:
+  welcome: {start_on: [get_started], steps: [end]}
+"""
+    )
+    machine = StageMachine(book)
+    assert machine.stages == ("new", "qualified", "sample_sent", "converted", "lost")
+    assert machine.legal_moves("qualified") == ["sample_sent", "converted", "lost"]
+    assert machine.legal_moves("sample_sent") == ["converted", "lost"]
+    assert not machine.can_move("converted", "sample_sent")
+    assert machine.legal_moves("lost") == ["new"]
