@@ -27,13 +27,14 @@ def free_port() -> int:
 
 
 def start_server(port: int, env: dict, log: Path) -> subprocess.Popen:
-    proc = subprocess.Popen(
-        [sys.executable, "app.py", "serve", "--port", str(port)],
-        cwd=ROOT,
-        env=env,
-        stdout=log.open("ab"),
-        stderr=subprocess.STDOUT,
-    )
+    with log.open("ab") as out:  # the child keeps its own copy of the descriptor
+        proc = subprocess.Popen(
+            [sys.executable, "app.py", "serve", "--port", str(port)],
+            cwd=ROOT,
+            env=env,
+            stdout=out,
+            stderr=subprocess.STDOUT,
+        )
     deadline = time.time() + 20
     while time.time() < deadline:
         try:
@@ -75,6 +76,13 @@ def test_sigkill_after_200_with_graph_down_loses_nothing(tmp_path):
         server.send_signal(signal.SIGKILL)
         server.wait(10)
 
+    # What the killed process left: every event stored; nothing could be sent.
+    import sqlite3
+
+    with sqlite3.connect(tmp_path / "bot.db") as db:
+        assert db.execute("SELECT count(*) FROM inbox").fetchone()[0] == len(psids)
+        sent = db.execute("SELECT count(*) FROM outbox WHERE status = 'sent'").fetchone()[0]
+        assert sent == 0
     graph = FakeGraph(port=graph_port, token=PAGE_TOKEN)
     server = start_server(port, env, log)
     try:
