@@ -60,7 +60,9 @@ def live(make_app):
     """The real app with its engine and sender running, served on 127.0.0.1."""
     from werkzeug.serving import make_server
 
-    app = make_app(TEST_FLOWS.read_text("utf-8") + CANNED, start=True)
+    app = make_app(
+        TEST_FLOWS.read_text("utf-8") + CANNED, start=True, STAFF_QUEUE_REFRESH_SECONDS=0.5
+    )
     rt = app.extensions["barta"]
     accounts.create(rt.db(), "rina", "owner", PASSWORD, rt.clock())
     server = make_server("127.0.0.1", 0, app, threaded=True)
@@ -127,6 +129,8 @@ def test_staff_claim_reply_stage_note_label_and_export(live, browser, graph, sho
     page = context.new_page()
     dialogs: list[str] = []
     page.on("dialog", lambda d: (dialogs.append(d.message), d.dismiss()))
+    errors: list[str] = []
+    page.on("pageerror", lambda e: errors.append(str(e)))
     log_in(page, base)
 
     # The queue: most urgent first (the complaint), names shown as text.
@@ -136,6 +140,10 @@ def test_staff_claim_reply_stage_note_label_and_export(live, browser, graph, sho
     assert "Tania <b>Akter</b>" in items.nth(0).inner_text()
     assert "নুসরাত জাহান" in items.nth(1).inner_text()
     page.screenshot(path=str(shots / "queue.png"), full_page=True)
+
+    # The queue refreshes itself: a new handoff appears without a reload.
+    Customer(live, "7600000000000005").says("manush chai")
+    page.wait_for_selector("li.item >> text=7600000000000005", timeout=5000)
 
     # Claim Rahim's lead, then reply; the reply reaches the (fake) Graph API.
     card = page.locator("li.item", has_text="রহিম উদ্দিন")
@@ -204,6 +212,7 @@ def test_staff_claim_reply_stage_note_label_and_export(live, browser, graph, sho
     page.goto(f"{base}/staff/overview")
     assert page.locator("svg.chart").count() >= 3
     page.screenshot(path=str(shots / "overview.png"), full_page=True)
+    assert errors == []
     context.close()
 
 
@@ -211,6 +220,8 @@ def test_the_simulator_plays_a_bangla_conversation_to_the_handoff(live, browser,
     base = live.base_url
     context = browser.new_context(viewport=DESKTOP)
     page = context.new_page()
+    errors: list[str] = []
+    page.on("pageerror", lambda e: errors.append(str(e)))
     log_in(page, base)
     page.goto(f"{base}/simulator")
     page.click("#sim-get-started")
@@ -227,6 +238,7 @@ def test_the_simulator_plays_a_bangla_conversation_to_the_handoff(live, browser,
     assert page.inner_text("#lead-score") == "50"
     assert "01711223344" in page.inner_text("#lead-answers")
     page.screenshot(path=str(shots / "simulator.png"))
+    assert errors == []
 
     # The lead is in the workspace queue, marked as a simulator customer.
     page.goto(f"{base}/staff/queue")

@@ -184,7 +184,10 @@ def _queue_items() -> list[dict]:
 @login_required
 def queue_page():
     items = _queue_items()
-    return render_template("staff/queue.html", items=items, target=target_seconds() // 60)
+    refresh = float(current_app.config.get("STAFF_QUEUE_REFRESH_SECONDS", 10))
+    return render_template(
+        "staff/queue.html", items=items, target=target_seconds() // 60, refresh_seconds=refresh
+    )
 
 
 @bp.get("/queue.json")

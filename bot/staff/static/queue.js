@@ -16,6 +16,6 @@
       })
       .catch(function () { if (stamp) stamp.textContent = "↻ …"; });
   }
-  setInterval(refresh, 10000);
+  setInterval(refresh, (parseFloat(box.dataset.interval) || 10) * 1000);
   document.addEventListener("visibilitychange", refresh);
 })();
