@@ -51,6 +51,13 @@ def kind_of(value: Any) -> str:
     return repr(value)
 
 
+def _comma_hint(key: Any, value: Any) -> str:
+    """Text cut at a comma inside { } turns into a key with no value: say so."""
+    if value is None and isinstance(key, str) and (" " in key or not key.isascii()):
+        return " (inside { }, a comma starts a new key: put text that has commas in quotes)"
+    return ""
+
+
 class Report:
     """Every problem found, and readers that report what they cannot read."""
 
@@ -77,7 +84,7 @@ class Report:
         for key in m:
             if key not in allowed:
                 self.error(m.where(key), f"unknown key {key!r} in {what}{suggest(key, allowed)}; "
-                           f"it may have: {', '.join(allowed)}")  # fmt: skip
+                           f"it may have: {', '.join(allowed)}{_comma_hint(key, m[key])}")  # fmt: skip
 
     def map(self, value: Any, where: Where, what: str) -> Map | None:
         if value is None:
@@ -197,7 +204,8 @@ class Report:
                     self.warn(at, f"a {key!r} text in {what}, but {key} is not in settings.languages: "
                                   "it is never shown")  # fmt: skip
                 else:
-                    self.error(at, f"unknown key {key!r} in {what}{suggest(key, [*langs, *extra])}")
+                    self.error(at, f"unknown key {key!r} in {what}{suggest(key, [*langs, *extra])}"
+                                   f"{_comma_hint(key, item)}")  # fmt: skip
                 continue
             if isinstance(item, int | float) and not isinstance(item, bool):
                 item = str(item)
