@@ -633,3 +633,37 @@ def test_registries_are_the_ones_the_runner_and_validators_use():
 def test_shipped_flows_pass_check(path):
     errors = [str(p) for p in check(str(path)) if p.severity == "error"]
     assert errors == []
+
+
+def test_text_cut_at_a_comma_inside_braces_gets_a_hint():
+    found = problems("- say: {bn: হাতে বোনা, ব্লাউজসহ, en: Handwoven}")
+    assert found == [
+        "flows.yaml:8: unknown key 'ব্লাউজসহ' in the say text (inside { }, a comma starts a new key: "
+        "put text that has commas in quotes)"
+    ]
+
+
+@pytest.mark.parametrize(
+    ("intent", "expected"),
+    [
+        ("{id: sizes, match: [সাইজ], do: goto}", "flows.yaml:10: do: goto needs goto: <flow id>"),
+        (
+            "{id: en, match: [English], do: language}",
+            "flows.yaml:10: do: language needs language: bn or en",
+        ),
+        ("{id: dam, match: [দাম]}", "flows.yaml:10: intent 'dam' does nothing: give it say: or do:"),
+        (
+            "{match: [দাম], say: দাম}",
+            "flows.yaml:10: give this intent an id (staff see it as the reason of a handoff)",
+        ),
+    ],
+)
+def test_intent_actions_need_their_fields(intent, expected):
+    assert expected in problems(tail=f"intents:\n  - {intent}\n")
+
+
+def test_an_intent_word_matched_earlier_is_a_warning():
+    tail = "intents:\n  - {id: price, match: [দাম], say: {bn: দাম, en: Price}}\n  - {id: cost, match: [দাম], say: {bn: খরচ, en: Cost}}\n"
+    assert problems(tail=tail) == [
+        "flows.yaml:11: warning: intent 'cost': 'দাম' is also matched by intent 'price' (line 10), which is tried first"
+    ]
