@@ -375,18 +375,24 @@ def _unique(keys: Iterable[str]) -> str | None:
     return found.pop() if len(found) == 1 else None
 
 
+@lru_cache(maxsize=1024)
+def _spellings(options: tuple[tuple[str, tuple[str, ...]], ...]) -> list[tuple]:
+    """Each option's spellings normalised once: a question's choices rarely change."""
+    return [
+        (key, normalize(s), tuple(_base_forms(t) for t in tokens(s)))
+        for key, spells in options
+        for s in spells
+        if s and normalize(s)
+    ]
+
+
 def best_choice(text: str, options: dict[str, list[str]]) -> str | None:
     """The option key a typed answer names (exact, stem, contained, then fuzzy); else None."""
     norm = normalize(text)
     if not norm:
         return None
     msg = tuple(_base_forms(t) for t in norm.split())
-    spellings = [
-        (key, normalize(s), tuple(_base_forms(t) for t in tokens(s)))
-        for key, spells in options.items()
-        for s in spells
-        if s and normalize(s)
-    ]
+    spellings = _spellings(tuple((key, tuple(spells)) for key, spells in options.items()))
     # Exact, then equal word by word (stems, romanized variants); first tier with hits wins.
     hits = [key for key, s, _ in spellings if s == norm]
     if hits:

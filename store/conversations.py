@@ -37,11 +37,11 @@ def _row(row: tuple | None) -> dict[str, Any] | None:
 
 
 def get(db: sqlite_utils.Database, conversation_id: int) -> dict[str, Any] | None:
-    return _row(db.execute(f"{_SELECT} WHERE id = ?", (conversation_id,)).fetchone())
+    return _row(db.conn.execute(f"{_SELECT} WHERE id = ?", (conversation_id,)).fetchone())
 
 
 def by_psid(db: sqlite_utils.Database, psid: str) -> dict[str, Any] | None:
-    return _row(db.execute(f"{_SELECT} WHERE psid = ?", (psid,)).fetchone())
+    return _row(db.conn.execute(f"{_SELECT} WHERE psid = ?", (psid,)).fetchone())
 
 
 def get_or_create(db: sqlite_utils.Database, psid: str, now: float) -> tuple[dict[str, Any], bool]:
@@ -49,7 +49,7 @@ def get_or_create(db: sqlite_utils.Database, psid: str, now: float) -> tuple[dic
     conv = by_psid(db, psid)
     if conv is not None:
         return conv, False
-    db.execute(
+    db.conn.execute(
         "INSERT INTO conversations (psid, created_at, updated_at) VALUES (?, ?, ?)",
         (psid, now, now),
     )
@@ -64,7 +64,7 @@ def save(db: sqlite_utils.Database, conv: dict[str, Any], now: float) -> None:
         else conv[c]
         for c in MUTABLE
     ]
-    db.execute(_UPDATE, (*values, now, conv["id"]))
+    db.conn.execute(_UPDATE, (*values, now, conv["id"]))
     conv["updated_at"] = now
 
 
@@ -82,7 +82,7 @@ def log_message(
     author: str | None = None,
 ) -> int:
     """Add one line to the conversation's history."""
-    cur = db.execute(
+    cur = db.conn.execute(
         "INSERT INTO messages (conversation_id, direction, sender, author, text, data, mid, "
         "outbox_id, at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
         (
@@ -96,12 +96,12 @@ def log_message(
 
 def edit_message(db: sqlite_utils.Database, mid: str, text: str) -> bool:
     """A customer edited a message: keep the new text, note the old one."""
-    row = db.execute("SELECT id, text, data FROM messages WHERE mid = ?", (mid,)).fetchone()
+    row = db.conn.execute("SELECT id, text, data FROM messages WHERE mid = ?", (mid,)).fetchone()
     if row is None:
         return False
     data = json.loads(row[2]) if row[2] else {}
     data.setdefault("edits", []).append(row[1])
-    db.execute(
+    db.conn.execute(
         "UPDATE messages SET text = ?, data = ? WHERE id = ?",
         (text, json.dumps(data, ensure_ascii=False), row[0]),
     )
@@ -110,7 +110,7 @@ def edit_message(db: sqlite_utils.Database, mid: str, text: str) -> bool:
 
 def messages(db: sqlite_utils.Database, conversation_id: int, limit: int = 500) -> list[dict]:
     """The history, oldest first, with the delivery state of our replies."""
-    rows = db.execute(
+    rows = db.conn.execute(
         "SELECT m.id, m.direction, m.sender, m.author, m.text, m.data, m.at, o.status, o.error "
         "FROM messages m LEFT JOIN outbox o ON o.id = m.outbox_id "
         "WHERE m.conversation_id = ? ORDER BY m.id DESC LIMIT ?",
@@ -136,7 +136,7 @@ def record_stage(
     cause: str,
     now: float,
 ) -> None:
-    db.execute(
+    db.conn.execute(
         "INSERT INTO stage_changes (conversation_id, from_stage, to_stage, cause, at) "
         "VALUES (?, ?, ?, ?, ?)",
         (conversation_id, old, new, cause, now),
@@ -144,7 +144,7 @@ def record_stage(
 
 
 def stage_history(db: sqlite_utils.Database, conversation_id: int) -> list[dict]:
-    rows = db.execute(
+    rows = db.conn.execute(
         "SELECT from_stage, to_stage, cause, at FROM stage_changes "
         "WHERE conversation_id = ? ORDER BY id",
         (conversation_id,),
@@ -153,27 +153,27 @@ def stage_history(db: sqlite_utils.Database, conversation_id: int) -> list[dict]
 
 
 def labels(db: sqlite_utils.Database, conversation_id: int) -> list[str]:
-    rows = db.execute(
+    rows = db.conn.execute(
         "SELECT label FROM labels WHERE conversation_id = ? ORDER BY at, label", (conversation_id,)
     ).fetchall()
     return [r[0] for r in rows]
 
 
 def add_label(db: sqlite_utils.Database, conversation_id: int, label: str, now: float) -> None:
-    db.execute(
+    db.conn.execute(
         "INSERT OR IGNORE INTO labels (conversation_id, label, at) VALUES (?, ?, ?)",
         (conversation_id, label, now),
     )
 
 
 def remove_label(db: sqlite_utils.Database, conversation_id: int, label: str) -> None:
-    db.execute(
+    db.conn.execute(
         "DELETE FROM labels WHERE conversation_id = ? AND label = ?", (conversation_id, label)
     )
 
 
 def notes(db: sqlite_utils.Database, conversation_id: int) -> list[dict]:
-    rows = db.execute(
+    rows = db.conn.execute(
         "SELECT id, author, text, at FROM notes WHERE conversation_id = ? ORDER BY id",
         (conversation_id,),
     ).fetchall()
@@ -183,7 +183,7 @@ def notes(db: sqlite_utils.Database, conversation_id: int) -> list[dict]:
 def add_note(
     db: sqlite_utils.Database, conversation_id: int, author: str, text: str, now: float
 ) -> int:
-    cur = db.execute(
+    cur = db.conn.execute(
         "INSERT INTO notes (conversation_id, author, text, at) VALUES (?, ?, ?, ?)",
         (conversation_id, author, text, now),
     )
@@ -192,7 +192,7 @@ def add_note(
 
 def mark_window_closed(db: sqlite_utils.Database, conversation_id: int) -> None:
     """Meta refused a send as outside the window: staff see it on the lead."""
-    db.execute(
+    db.conn.execute(
         "UPDATE conversations SET window_note = 'window_closed' WHERE id = ?", (conversation_id,)
     )
     db.conn.commit()
@@ -200,13 +200,13 @@ def mark_window_closed(db: sqlite_utils.Database, conversation_id: int) -> None:
 
 def mark_unreachable(db: sqlite_utils.Database, conversation_id: int) -> None:
     """The customer blocked the page or left: nothing more can reach them until they write."""
-    db.execute("UPDATE conversations SET unreachable = 1 WHERE id = ?", (conversation_id,))
+    db.conn.execute("UPDATE conversations SET unreachable = 1 WHERE id = ?", (conversation_id,))
     db.conn.commit()
 
 
 def timeline(db: sqlite_utils.Database, conversation_id: int, after_id: int = 0) -> list[dict]:
     """Log lines after ``after_id`` with the Send API body of each reply (the simulator)."""
-    rows = db.execute(
+    rows = db.conn.execute(
         "SELECT m.id, m.direction, m.sender, m.author, m.text, m.data, m.at, o.body, o.status "
         "FROM messages m LEFT JOIN outbox o ON o.id = m.outbox_id "
         "WHERE m.conversation_id = ? AND m.id > ? ORDER BY m.id",

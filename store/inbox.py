@@ -28,7 +28,7 @@ def add(db: sqlite_utils.Database, rows: Iterable[tuple[str, str, str, str]], no
 
 def next_psid(db: sqlite_utils.Database) -> str | None:
     """The customer whose oldest pending event is the oldest of all."""
-    row = db.execute(
+    row = db.conn.execute(
         "SELECT psid FROM inbox WHERE status = 'pending' ORDER BY id LIMIT 1"
     ).fetchone()
     return row[0] if row else None
@@ -36,7 +36,7 @@ def next_psid(db: sqlite_utils.Database) -> str | None:
 
 def pending_for(db: sqlite_utils.Database, psid: str, limit: int = 50) -> list[tuple]:
     """``(id, kind, event_json, attempts)`` of one customer's pending events, in order."""
-    return db.execute(
+    return db.conn.execute(
         "SELECT id, kind, event, attempts FROM inbox "
         "WHERE psid = ? AND status = 'pending' ORDER BY id LIMIT ?",
         (psid, limit),
@@ -52,13 +52,13 @@ def mark_done(db: sqlite_utils.Database, ids: list[int], now: float) -> None:
 def record_failure(db: sqlite_utils.Database, row_id: int, error: str, now: float) -> bool:
     """Count a failed attempt; True when the row has now failed for good."""
     with write_tx(db):
-        db.execute(
+        db.conn.execute(
             "UPDATE inbox SET attempts = attempts + 1, error = ? WHERE id = ?",
             (error[:2000], row_id),
         )
-        attempts = db.execute("SELECT attempts FROM inbox WHERE id = ?", (row_id,)).fetchone()[0]
+        attempts = db.conn.execute("SELECT attempts FROM inbox WHERE id = ?", (row_id,)).fetchone()[0]
         if attempts >= MAX_ATTEMPTS:
-            db.execute(
+            db.conn.execute(
                 "UPDATE inbox SET status = 'failed', done_at = ? WHERE id = ?", (now, row_id)
             )
             return True
@@ -67,10 +67,10 @@ def record_failure(db: sqlite_utils.Database, row_id: int, error: str, now: floa
 
 def stats(db: sqlite_utils.Database, now: float) -> dict:
     """Pending count and the age of the oldest pending event, for /healthz."""
-    count, oldest = db.execute(
+    count, oldest = db.conn.execute(
         "SELECT count(*), min(received_at) FROM inbox WHERE status = 'pending'"
     ).fetchone()
-    failed = db.execute("SELECT count(*) FROM inbox WHERE status = 'failed'").fetchone()[0]
+    failed = db.conn.execute("SELECT count(*) FROM inbox WHERE status = 'failed'").fetchone()[0]
     return {
         "pending": count,
         "failed": failed,

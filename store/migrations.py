@@ -44,8 +44,9 @@ def m001_initial(db: sqlite_utils.Database) -> None:
             last_bot_at REAL,
             last_staff_at REAL
         );
-        CREATE INDEX conversations_stage ON conversations(stage, updated_at);
-        CREATE INDEX conversations_updated ON conversations(updated_at);
+        -- no index on updated_at: it changes with every message, and each index costs a
+        -- page write per message (bench/engine.py); staff lists sort a few thousand rows
+        CREATE INDEX conversations_stage ON conversations(stage);
 
         CREATE TABLE messages (
             id INTEGER PRIMARY KEY,
@@ -74,8 +75,9 @@ def m001_initial(db: sqlite_utils.Database) -> None:
             received_at REAL NOT NULL,
             done_at REAL
         );
-        CREATE INDEX inbox_pending ON inbox(status, id);
-        CREATE INDEX inbox_psid ON inbox(psid, id);
+        -- partial indexes hold only the pending rows: small and hot
+        CREATE INDEX inbox_pending ON inbox(id) WHERE status = 'pending';
+        CREATE INDEX inbox_psid ON inbox(psid, id) WHERE status = 'pending';
 
         CREATE TABLE outbox (
             id INTEGER PRIMARY KEY,
@@ -94,8 +96,8 @@ def m001_initial(db: sqlite_utils.Database) -> None:
             error_subcode INTEGER,
             error TEXT
         );
-        CREATE INDEX outbox_due ON outbox(status, next_at);
-        CREATE INDEX outbox_psid ON outbox(psid, status, id);
+        CREATE INDEX outbox_due ON outbox(next_at) WHERE status = 'pending';
+        CREATE INDEX outbox_psid ON outbox(psid, id) WHERE status = 'pending';
         CREATE INDEX outbox_message_id ON outbox(message_id) WHERE message_id IS NOT NULL;
 
         CREATE TABLE stage_changes (

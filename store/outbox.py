@@ -21,7 +21,7 @@ def enqueue(
     kind: str = "message",
 ) -> int:
     """Queue one Send API body (without recipient); call inside the caller's write_tx."""
-    cur = db.execute(
+    cur = db.conn.execute(
         "INSERT INTO outbox (conversation_id, psid, kind, body, sender, next_at, created_at) "
         "VALUES (?, ?, ?, ?, ?, ?, ?)",
         (
@@ -37,7 +37,7 @@ def due_psids(
     db: sqlite_utils.Database, now: float, busy: Iterable[str] = (), limit: int = 64
 ) -> list[str]:
     """Customers whose next pending reply may go now (one row per customer keeps order)."""
-    rows = db.execute(
+    rows = db.conn.execute(
         "SELECT psid, next_at FROM outbox WHERE id IN "
         "(SELECT min(id) FROM outbox WHERE status = 'pending' GROUP BY psid) "
         "ORDER BY id",
@@ -48,7 +48,7 @@ def due_psids(
 
 def next_due_at(db: sqlite_utils.Database, after: float = 0.0) -> float | None:
     """When the earliest pending reply that waits past ``after`` may be tried."""
-    row = db.execute(
+    row = db.conn.execute(
         "SELECT min(next_at) FROM outbox WHERE status = 'pending' AND next_at > ?", (after,)
     ).fetchone()
     return row[0]
@@ -56,7 +56,7 @@ def next_due_at(db: sqlite_utils.Database, after: float = 0.0) -> float | None:
 
 def head(db: sqlite_utils.Database, psid: str) -> dict | None:
     """The oldest pending reply of one customer."""
-    row = db.execute(
+    row = db.conn.execute(
         "SELECT id, conversation_id, psid, kind, body, sender, attempts, next_at FROM outbox "
         "WHERE psid = ? AND status = 'pending' ORDER BY id LIMIT 1",
         (psid,),
@@ -70,7 +70,7 @@ def head(db: sqlite_utils.Database, psid: str) -> dict | None:
 
 
 def mark_sent(db: sqlite_utils.Database, row_id: int, message_id: str | None, now: float) -> None:
-    db.execute(
+    db.conn.execute(
         "UPDATE outbox SET status = 'sent', sent_at = ?, message_id = ?, attempts = attempts + 1 "
         "WHERE id = ? AND status = 'pending'",
         (now, message_id, row_id),
@@ -80,7 +80,7 @@ def mark_sent(db: sqlite_utils.Database, row_id: int, message_id: str | None, no
 
 def mark_kept(db: sqlite_utils.Database, row_id: int, now: float) -> None:
     """Offline mode or a simulator customer: the reply is kept, not sent."""
-    db.execute(
+    db.conn.execute(
         "UPDATE outbox SET status = 'kept', sent_at = ? WHERE id = ? AND status = 'pending'",
         (now, row_id),
     )
@@ -96,13 +96,13 @@ def mark_retry(
     subcode: int | None = None,
 ) -> int:
     """Count a failed try and set when to try again; returns the attempts so far."""
-    db.execute(
+    db.conn.execute(
         "UPDATE outbox SET attempts = attempts + 1, next_at = ?, error = ?, error_code = ?, "
         "error_subcode = ? WHERE id = ?",
         (next_at, error[:1000], code, subcode, row_id),
     )
     db.conn.commit()
-    return db.execute("SELECT attempts FROM outbox WHERE id = ?", (row_id,)).fetchone()[0]
+    return db.conn.execute("SELECT attempts FROM outbox WHERE id = ?", (row_id,)).fetchone()[0]
 
 
 def mark_failed(
@@ -113,7 +113,7 @@ def mark_failed(
     subcode: int | None = None,
 ) -> None:
     """A permanent failure: recorded on the row, never retried."""
-    db.execute(
+    db.conn.execute(
         "UPDATE outbox SET status = 'failed', attempts = attempts + 1, error = ?, "
         "error_code = ?, error_subcode = ? WHERE id = ?",
         (error[:1000], code, subcode, row_id),
@@ -123,7 +123,7 @@ def mark_failed(
 
 def fail_pending(db: sqlite_utils.Database, psid: str, error: str, code: int | None = None) -> int:
     """Give up every pending reply to one customer (blocked the page, account gone)."""
-    cur = db.execute(
+    cur = db.conn.execute(
         "UPDATE outbox SET status = 'failed', error = ?, error_code = ? "
         "WHERE psid = ? AND status = 'pending'",
         (error[:1000], code, psid),
@@ -136,14 +136,14 @@ def confirm_by_echo(
     db: sqlite_utils.Database, metadata: str | None, mid: str | None, now: float
 ) -> bool:
     """An echo of our own send: True if it is ours (and settle a row a timeout left pending)."""
-    if mid and db.execute("SELECT 1 FROM outbox WHERE message_id = ?", (mid,)).fetchone():
+    if mid and db.conn.execute("SELECT 1 FROM outbox WHERE message_id = ?", (mid,)).fetchone():
         return True
     if metadata and metadata.startswith(METADATA_PREFIX):
         try:
             row_id = int(metadata[len(METADATA_PREFIX) :])
         except ValueError:
             return False
-        db.execute(
+        db.conn.execute(
             "UPDATE outbox SET status = 'sent', sent_at = coalesce(sent_at, ?), "
             "message_id = coalesce(message_id, ?) WHERE id = ? AND status = 'pending'",
             (now, mid, row_id),
@@ -154,10 +154,10 @@ def confirm_by_echo(
 
 def stats(db: sqlite_utils.Database, now: float) -> dict:
     """Pending and failed counts and the oldest pending age, for /healthz."""
-    count, oldest = db.execute(
+    count, oldest = db.conn.execute(
         "SELECT count(*), min(created_at) FROM outbox WHERE status = 'pending'"
     ).fetchone()
-    failed = db.execute("SELECT count(*) FROM outbox WHERE status = 'failed'").fetchone()[0]
+    failed = db.conn.execute("SELECT count(*) FROM outbox WHERE status = 'failed'").fetchone()[0]
     return {
         "pending": count,
         "failed": failed,

@@ -29,11 +29,11 @@ def enqueue(
     """Open a handoff (inside the engine's write_tx); an open one is reused, priority raised."""
     current = open_for(db, conversation_id)
     if current is not None:
-        db.execute(
+        db.conn.execute(
             "UPDATE queue SET priority = max(priority, ?) WHERE id = ?", (priority, current["id"])
         )
         return current["id"]
-    cur = db.execute(
+    cur = db.conn.execute(
         "INSERT INTO queue (conversation_id, reason, priority, created_at, answer_by) "
         "VALUES (?, ?, ?, ?, ?)",
         (conversation_id, reason, priority, now, answer_by),
@@ -43,7 +43,7 @@ def enqueue(
 
 def get(db: sqlite_utils.Database, handoff_id: int) -> dict[str, Any] | None:
     return _row(
-        db.execute(
+        db.conn.execute(
             f"SELECT {', '.join(_COLUMNS)} FROM queue WHERE id = ?", (handoff_id,)
         ).fetchone()
     )
@@ -51,7 +51,7 @@ def get(db: sqlite_utils.Database, handoff_id: int) -> dict[str, Any] | None:
 
 def open_for(db: sqlite_utils.Database, conversation_id: int) -> dict[str, Any] | None:
     return _row(
-        db.execute(
+        db.conn.execute(
             f"SELECT {', '.join(_COLUMNS)} FROM queue "
             "WHERE conversation_id = ? AND status IN ('waiting', 'claimed')",
             (conversation_id,),
@@ -61,7 +61,7 @@ def open_for(db: sqlite_utils.Database, conversation_id: int) -> dict[str, Any] 
 
 def claim(db: sqlite_utils.Database, handoff_id: int, staff: str, now: float) -> bool:
     """True for the first claimer only: one conditional UPDATE decides."""
-    rows = db.execute(
+    rows = db.conn.execute(
         "UPDATE queue SET status = 'claimed', claimed_by = ?, claimed_at = ? "
         "WHERE id = ? AND status = 'waiting' RETURNING id",
         (staff, now, handoff_id),
@@ -71,7 +71,7 @@ def claim(db: sqlite_utils.Database, handoff_id: int, staff: str, now: float) ->
 
 def close(db: sqlite_utils.Database, handoff_id: int, status: str, now: float) -> bool:
     """Release (back to the bot) or resolve an open handoff."""
-    rows = db.execute(
+    rows = db.conn.execute(
         "UPDATE queue SET status = ?, closed_at = ? "
         "WHERE id = ? AND status IN ('waiting', 'claimed') RETURNING id",
         (status, now, handoff_id),
@@ -81,7 +81,7 @@ def close(db: sqlite_utils.Database, handoff_id: int, status: str, now: float) -
 
 def note_response(db: sqlite_utils.Database, conversation_id: int, now: float) -> None:
     """The first staff reply on an open handoff, for the median first-response time."""
-    db.execute(
+    db.conn.execute(
         "UPDATE queue SET first_response_at = ? WHERE conversation_id = ? "
         "AND status IN ('waiting', 'claimed') AND first_response_at IS NULL",
         (now, conversation_id),
@@ -90,7 +90,7 @@ def note_response(db: sqlite_utils.Database, conversation_id: int, now: float) -
 
 def waiting(db: sqlite_utils.Database, now: float) -> list[dict[str, Any]]:
     """Open handoffs, most urgent first: priority, then score, then longest wait."""
-    rows = db.execute(
+    rows = db.conn.execute(
         "SELECT q.id, q.conversation_id, c.psid, c.name, c.stage, c.score, q.reason, q.status, "
         "q.claimed_by, q.created_at, c.answers, q.priority, c.source, q.answer_by, c.language "
         "FROM queue q JOIN conversations c ON c.id = q.conversation_id "
