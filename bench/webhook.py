@@ -48,6 +48,13 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
+def cpu_seconds(pid: int) -> float:
+    """User + system CPU time of a process so far (Linux /proc)."""
+    with open(f"/proc/{pid}/stat") as f:
+        fields = f.read().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
 def wait_up(url: str, proc: subprocess.Popen) -> None:
     for _ in range(200):
         try:
@@ -68,12 +75,10 @@ class Counter:
         self.graph = graph
 
     def count(self, psid: str) -> int:
-        with self.graph.lock:
-            return sum(1 for r in self.graph.requests if r["psid"] == psid and r["status"] == 200)
+        return len(self.graph.arrivals.get(psid, ()))
 
     def first_after(self, psid: str, n: int) -> float | None:
-        with self.graph.lock:
-            got = [r["at"] for r in self.graph.requests if r["psid"] == psid and r["status"] == 200]
+        got = self.graph.arrivals.get(psid, [])
         return got[n] if len(got) > n else None
 
 
@@ -132,7 +137,10 @@ def measure(name: str, cmd_for, customers: int, concurrency: int, floor: bool) -
         }, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)  # fmt: skip
         try:
             wait_up(f"http://127.0.0.1:{port}/healthz", proc)
+            cpu0, own0 = cpu_seconds(proc.pid), time.process_time()
             rate, lat = run_customers(port, graph, customers, concurrency, floor)
+            server_cpu = cpu_seconds(proc.pid) - cpu0
+            harness_cpu = time.process_time() - own0
         finally:
             proc.terminate()
             proc.wait(10)
@@ -141,6 +149,9 @@ def measure(name: str, cmd_for, customers: int, concurrency: int, floor: bool) -
         "name": name, "messages": len(lat), "msg_per_s": round(rate, 1),
         "p50_ms": round(pct(lat, 50) * 1000, 1), "p99_ms": round(pct(lat, 99) * 1000, 1),
         "mean_ms": round(statistics.mean(lat) * 1000, 1),
+        "server_cpu_ms_per_msg": round(server_cpu / len(lat) * 1000, 2),
+        "harness_cpu_ms_per_msg": round(harness_cpu / len(lat) * 1000, 2),
+        "send_api_calls": sum(len(v) for v in graph.arrivals.values()),
     }  # fmt: skip
     print(json.dumps(out, ensure_ascii=False), flush=True)
     return out

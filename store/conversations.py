@@ -7,6 +7,8 @@ from typing import Any
 
 import sqlite_utils
 
+from store.db import write_tx
+
 COLUMNS = (
     "id", "psid", "name", "language", "flow", "step", "answers", "score", "stage", "retries",
     "bot_paused", "opted_out", "unreachable", "source", "state", "window_note",
@@ -192,16 +194,16 @@ def add_note(
 
 def mark_window_closed(db: sqlite_utils.Database, conversation_id: int) -> None:
     """Meta refused a send as outside the window: staff see it on the lead."""
-    db.conn.execute(
-        "UPDATE conversations SET window_note = 'window_closed' WHERE id = ?", (conversation_id,)
-    )
-    db.conn.commit()
+    with write_tx(db):
+        db.conn.execute(
+            "UPDATE conversations SET window_note = 'window_closed' WHERE id = ?", (conversation_id,)
+        )
 
 
 def mark_unreachable(db: sqlite_utils.Database, conversation_id: int) -> None:
     """The customer blocked the page or left: nothing more can reach them until they write."""
-    db.conn.execute("UPDATE conversations SET unreachable = 1 WHERE id = ?", (conversation_id,))
-    db.conn.commit()
+    with write_tx(db):
+        db.conn.execute("UPDATE conversations SET unreachable = 1 WHERE id = ?", (conversation_id,))
 
 
 def timeline(db: sqlite_utils.Database, conversation_id: int, after_id: int = 0) -> list[dict]:

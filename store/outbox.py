@@ -7,6 +7,8 @@ from collections.abc import Iterable
 
 import sqlite_utils
 
+from store.db import write_tx
+
 METADATA_PREFIX = "barta:outbox:"  # sent as message.metadata, returned in the echo
 
 
@@ -70,21 +72,21 @@ def head(db: sqlite_utils.Database, psid: str) -> dict | None:
 
 
 def mark_sent(db: sqlite_utils.Database, row_id: int, message_id: str | None, now: float) -> None:
-    db.conn.execute(
-        "UPDATE outbox SET status = 'sent', sent_at = ?, message_id = ?, attempts = attempts + 1 "
-        "WHERE id = ? AND status = 'pending'",
-        (now, message_id, row_id),
-    )
-    db.conn.commit()
+    with write_tx(db):
+        db.conn.execute(
+            "UPDATE outbox SET status = 'sent', sent_at = ?, message_id = ?, attempts = attempts + 1 "
+            "WHERE id = ? AND status = 'pending'",
+            (now, message_id, row_id),
+        )
 
 
 def mark_kept(db: sqlite_utils.Database, row_id: int, now: float) -> None:
     """Offline mode or a simulator customer: the reply is kept, not sent."""
-    db.conn.execute(
-        "UPDATE outbox SET status = 'kept', sent_at = ? WHERE id = ? AND status = 'pending'",
-        (now, row_id),
-    )
-    db.conn.commit()
+    with write_tx(db):
+        db.conn.execute(
+            "UPDATE outbox SET status = 'kept', sent_at = ? WHERE id = ? AND status = 'pending'",
+            (now, row_id),
+        )
 
 
 def mark_retry(
@@ -96,12 +98,12 @@ def mark_retry(
     subcode: int | None = None,
 ) -> int:
     """Count a failed try and set when to try again; returns the attempts so far."""
-    db.conn.execute(
-        "UPDATE outbox SET attempts = attempts + 1, next_at = ?, error = ?, error_code = ?, "
-        "error_subcode = ? WHERE id = ?",
-        (next_at, error[:1000], code, subcode, row_id),
-    )
-    db.conn.commit()
+    with write_tx(db):
+        db.conn.execute(
+            "UPDATE outbox SET attempts = attempts + 1, next_at = ?, error = ?, error_code = ?, "
+            "error_subcode = ? WHERE id = ?",
+            (next_at, error[:1000], code, subcode, row_id),
+        )
     return db.conn.execute("SELECT attempts FROM outbox WHERE id = ?", (row_id,)).fetchone()[0]
 
 
@@ -113,22 +115,22 @@ def mark_failed(
     subcode: int | None = None,
 ) -> None:
     """A permanent failure: recorded on the row, never retried."""
-    db.conn.execute(
-        "UPDATE outbox SET status = 'failed', attempts = attempts + 1, error = ?, "
-        "error_code = ?, error_subcode = ? WHERE id = ?",
-        (error[:1000], code, subcode, row_id),
-    )
-    db.conn.commit()
+    with write_tx(db):
+        db.conn.execute(
+            "UPDATE outbox SET status = 'failed', attempts = attempts + 1, error = ?, "
+            "error_code = ?, error_subcode = ? WHERE id = ?",
+            (error[:1000], code, subcode, row_id),
+        )
 
 
 def fail_pending(db: sqlite_utils.Database, psid: str, error: str, code: int | None = None) -> int:
     """Give up every pending reply to one customer (blocked the page, account gone)."""
-    cur = db.conn.execute(
-        "UPDATE outbox SET status = 'failed', error = ?, error_code = ? "
-        "WHERE psid = ? AND status = 'pending'",
-        (error[:1000], code, psid),
-    )
-    db.conn.commit()
+    with write_tx(db):
+        cur = db.conn.execute(
+            "UPDATE outbox SET status = 'failed', error = ?, error_code = ? "
+            "WHERE psid = ? AND status = 'pending'",
+            (error[:1000], code, psid),
+        )
     return cur.rowcount
 
 

@@ -30,6 +30,7 @@ class FakeGraph:
         self.requests: list[dict] = []
         self.script: deque[dict] = deque()  # responses for the next sends, in order
         self.per_psid: dict[str, deque[dict]] = {}
+        self.arrivals: dict[str, list[float]] = {}  # accepted messages per customer, by time
         self.lock = threading.Lock()
         self.changed = threading.Condition(self.lock)
         self._ids = itertools.count(1)
@@ -95,6 +96,8 @@ class FakeGraph:
                 }
             record["status"] = response["http_status"]
             self.requests.append(record)
+            if record["status"] == 200 and "message" in body:
+                self.arrivals.setdefault(psid, []).append(record["at"])
             self.changed.notify_all()
         return response["http_status"], response["body"]
 
@@ -121,21 +124,15 @@ class FakeGraph:
         return out
 
     def wait_for(self, predicate, timeout: float = 10.0) -> bool:
+        """Wait until ``predicate()`` holds (checked after each request); False on timeout."""
         deadline = time.time() + timeout
-        with self.lock:
-            while True:
-                with_lock_released = None
-                self.lock.release()
-                try:
-                    with_lock_released = predicate()
-                finally:
-                    self.lock.acquire()
-                if with_lock_released:
-                    return True
-                remaining = deadline - time.time()
-                if remaining <= 0:
-                    return False
-                self.changed.wait(min(remaining, 0.05))
+        while not predicate():
+            remaining = deadline - time.time()
+            if remaining <= 0:
+                return False
+            with self.changed:
+                self.changed.wait(min(remaining, 0.02))
+        return True
 
     def stop(self) -> None:
         self.server.shutdown()
