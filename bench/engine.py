@@ -84,7 +84,9 @@ def run(stored: int, customers: int) -> dict:
         for turn, text in enumerate(TURNS):
             rows = []
             for c in range(customers):
-                ev = Event(kind="message", psid=f"cust{c:07d}", text=text, mid=f"m{c}_{turn}", timestamp=ts)
+                ev = Event(
+                    kind="message", psid=f"cust{c:07d}", text=text, mid=f"m{c}_{turn}", timestamp=ts
+                )
                 rows.append((ev.key(), ev.psid, ev.kind, ev.to_json()))
             for i in range(0, len(rows), 5000):
                 inbox.add(db, rows[i : i + 5000], time.time())

@@ -25,7 +25,9 @@ def create_app(db_path: str, graph_url: str, secret: str, token: str) -> Flask:
     local = threading.local()
     setup = sqlite3.connect(db_path)
     setup.execute("PRAGMA journal_mode=WAL")
-    setup.execute("CREATE TABLE IF NOT EXISTS events (id INTEGER PRIMARY KEY, mid TEXT UNIQUE, body TEXT)")
+    setup.execute(
+        "CREATE TABLE IF NOT EXISTS events (id INTEGER PRIMARY KEY, mid TEXT UNIQUE, body TEXT)"
+    )
     setup.close()
 
     def conn() -> sqlite3.Connection:
@@ -64,7 +66,11 @@ def create_app(db_path: str, graph_url: str, secret: str, token: str) -> Flask:
             session.post(
                 f"{graph_url}/me/messages",
                 params={"access_token": token},
-                json={"recipient": {"id": psid}, "messaging_type": "RESPONSE", "message": {"text": text}},
+                json={
+                    "recipient": {"id": psid},
+                    "messaging_type": "RESPONSE",
+                    "message": {"text": text},
+                },
                 timeout=(3.05, 10),
             )
 

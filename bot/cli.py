@@ -35,7 +35,9 @@ def cli(ctx: click.Context) -> None:
 @click.option("--threads", default=8, show_default=True, type=int, help="Server threads.")
 def serve(host: str, port: int, threads: int) -> None:
     """Run the webhook, workspace, simulator, sender and scheduler in one process."""
-    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    logging.basicConfig(
+        level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s"
+    )
     logging.getLogger("waitress.queue").setLevel(logging.ERROR)
     from waitress import serve as waitress_serve
 

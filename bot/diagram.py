@@ -17,7 +17,7 @@ def mermaid(book) -> str:
     lang = book.settings.languages[0]
     lines = ["stateDiagram-v2"]
     for stage in book.stages:
-        lines.append(f'    {stage.id}: {_node(pick(stage.name, lang))}')
+        lines.append(f"    {stage.id}: {_node(pick(stage.name, lang))}")
     lines.append(f"    [*] --> {book.stages[0].id}")
     for stage in book.stages:
         for dest in machine.legal_moves(stage.id):

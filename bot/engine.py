@@ -93,7 +93,10 @@ class Engine:
                 conv, _created = conversations.get_or_create(db, psid, now)
                 lang = conv["language"] or self.default_lang
                 if not conv["bot_paused"]:
-                    text = _(lang, "Sorry, something went wrong on our side. A team member will get back to you soon.")
+                    text = _(
+                        lang,
+                        "Sorry, something went wrong on our side. A team member will get back to you soon.",
+                    )
                     self._send(db, conv, replies.message({"text": text}), text, now)
                     queue.enqueue(db, conv["id"], "error", now)
                     conv["bot_paused"] = 1
@@ -178,7 +181,9 @@ class Engine:
             text = ev.text
         if ev.quick_reply:
             data = {"payload": ev.payload}
-        conversations.log_message(db, conv["id"], "in", "customer", text, now, data=data, mid=ev.mid)
+        conversations.log_message(
+            db, conv["id"], "in", "customer", text, now, data=data, mid=ev.mid
+        )
 
     def _echo(self, db, conv: dict, ev: Event, now: float) -> None:
         ours = (self.app_id is not None and ev.app_id == self.app_id) or outbox.confirm_by_echo(
@@ -208,19 +213,25 @@ class Engine:
         payload = ev.payload or ""
         ref = (ev.referral or {}).get("ref")
         if payload.startswith(PAYLOAD_LANG):
-            self._set_language(turn, payload[len(PAYLOAD_LANG) :], out)
+            lang = payload[len(PAYLOAD_LANG) :]
+            if new and lang in self.book.settings.languages:
+                turn.language = lang  # chosen before anything was said: nothing to confirm
+                return
+            self._set_language(turn, lang, out)
             self._repeat_question(turn, out)
             return
         if payload.startswith(PAYLOAD_FLOW):
             runner.start_flow(self.book, turn, payload[len(PAYLOAD_FLOW) :], out)
             return
         if payload.startswith(PAYLOAD_INTENT):
-            intent = next((i for i in self.book.intents if i.id == payload[len(PAYLOAD_INTENT) :]), None)
+            intent = next(
+                (i for i in self.book.intents if i.id == payload[len(PAYLOAD_INTENT) :]), None
+            )
             if intent is not None:
                 self._intent(turn, intent, out)
                 return
         if payload.startswith(PAYLOAD_ICE):
-            if self._start(turn, f"ice_breaker:{payload[len(PAYLOAD_ICE):]}", out):
+            if self._start(turn, f"ice_breaker:{payload[len(PAYLOAD_ICE) :]}", out):
                 return
         if payload == "GET_STARTED":
             if ref and self._start(turn, f"referral:{ref}", out):
@@ -284,7 +295,14 @@ class Engine:
         if new:
             self._start_new(turn, out)
             return
-        out.append(runner.Say(text=_(turn.language, "Sorry, I didn't quite understand. Could you say it another way? If you'd like to talk to a person, just say so.")))
+        out.append(
+            runner.Say(
+                text=_(
+                    turn.language,
+                    "Sorry, I didn't quite understand. Could you say it another way? If you'd like to talk to a person, just say so.",
+                )
+            )
+        )
 
     def _intent(self, turn: runner.Turn, intent, out: list) -> None:
         if intent.say is not None:
@@ -295,7 +313,14 @@ class Engine:
         elif action == "opt_out":
             out.append(runner.OptOut())
             if intent.say is None:
-                out.append(runner.Say(text=_(turn.language, "Done: you will get no more reminders from us. Write to us any time.")))
+                out.append(
+                    runner.Say(
+                        text=_(
+                            turn.language,
+                            "Done: you will get no more reminders from us. Write to us any time.",
+                        )
+                    )
+                )
         elif action == "goto" and intent.goto:
             runner.start_flow(self.book, turn, intent.goto, out)
         elif action == "language":
@@ -329,9 +354,13 @@ class Engine:
         if step.invalid:
             msg = runner.render(self.book, turn, step.invalid)
         else:
-            msg = _(turn.language, INVALID.get("choice" if step.choices else step.type, INVALID["text"]))
+            msg = _(
+                turn.language, INVALID.get("choice" if step.choices else step.type, INVALID["text"])
+            )
         out.append(runner.Say(text=msg))
-        out.append(runner.Ask(step=step, text=runner.render(self.book, turn, step.text), retry=True))
+        out.append(
+            runner.Ask(step=step, text=runner.render(self.book, turn, step.text), retry=True)
+        )
         return False
 
     def _maybe_switch_language(self, turn: runner.Turn, text: str) -> None:
@@ -343,7 +372,9 @@ class Engine:
         words = len(textnorm.tokens(text))
         bengali_script = any("\u0980" <= ch <= "\u09ff" for ch in text)
         # A one-word answer ("Saree") is not a switch; a sentence is.
-        if (detected == "bn" and (bengali_script or words >= 2)) or (detected == "en" and words >= 3):
+        if (detected == "bn" and (bengali_script or words >= 2)) or (
+            detected == "en" and words >= 3
+        ):
             turn.language = detected
 
     def _set_language(self, turn: runner.Turn, lang: str, out: list) -> None:
@@ -363,31 +394,65 @@ class Engine:
         lang = turn.language
         default = self.default_lang
         currency = self.book.settings.currency
+        # Plain texts in a row go out as one message, joined with the question or handoff
+        # that follows: one notification on the customer's phone, one Send API call, and
+        # no per-thread pacing between the parts of one answer.
+        lead: list[str] = []
+
+        def flush() -> None:
+            if lead:
+                text = "\n\n".join(lead)
+                lead.clear()
+                for part in replies.split_text(text):
+                    self._send(db, conv, replies.message({"text": part}), part, now)
+
         for action in out:
+            if (
+                isinstance(action, runner.Say)
+                and action.text
+                and not (action.image or action.buttons or action.cards)
+            ):
+                lead.append(action.text)
+                continue
+            if isinstance(action, runner.Ask):
+                prefix = "\n\n".join(lead)
+                if len(prefix) + len(action.text or "") + 2 > replies.TEXT_LIMIT:
+                    flush()
+                    prefix = ""
+                lead.clear()
+                body, text, data = replies.ask_body(action, lang, default, lead=prefix)
+                self._send(db, conv, body, text, now, data=data)
+                continue
+            if isinstance(action, runner.Handoff):
+                prefix = "\n\n".join(lead)
+                lead.clear()
+                self._handoff(db, conv, action, lang, now, lead=prefix)
+                conv["flow"] = conv["step"] = None
+                break  # the bot is silent from here on
+            flush()
             if isinstance(action, runner.Say):
                 for body, text, data in replies.say_bodies(action, lang, default, currency):
                     self._send(db, conv, body, text, now, data=data)
-            elif isinstance(action, runner.Ask):
-                body, text, data = replies.ask_body(action, lang, default)
-                self._send(db, conv, body, text, now, data=data)
             elif isinstance(action, runner.Move):
                 self._move(db, conv, action.stage, action.cause, now, turn=turn)
             elif isinstance(action, runner.Label):
                 conversations.add_label(db, conv["id"], action.name, now)
             elif isinstance(action, runner.OptOut):
                 conv["opted_out"] = 1
-            elif isinstance(action, runner.Handoff):
-                self._handoff(db, conv, action, lang, now)
-                conv["flow"] = conv["step"] = None
-                break  # the bot is silent from here on
+        flush()
 
-    def _handoff(self, db, conv: dict, action: runner.Handoff, lang: str, now: float) -> None:
+    def _handoff(self, db, conv: dict, action: runner.Handoff, lang: str, now: float,
+                 lead: str = "") -> None:  # fmt: skip
         s = self.book.settings
         opens = hours.next_open(s.hours, now, s.timezone)
         text = action.text or _(lang, "Thank you! One of our team will talk to you shortly.")
         if opens is not None:
             when = hours.say_when(opens, now, lang)
             text = f"{text} {_(lang, 'We are closed now; our team will reply {when}.', when=when)}"
+        if lead and len(lead) + len(text) + 2 <= replies.TEXT_LIMIT:
+            text = f"{lead}\n\n{text}"
+        elif lead:
+            self._send(db, conv, replies.message({"text": lead}), lead, now)
         priority = 1 if action.priority == "high" else 0
         queue.enqueue(db, conv["id"], action.reason, now, priority=priority,
                       answer_by=opens.timestamp() if opens else None)  # fmt: skip

@@ -94,7 +94,11 @@ def say_bodies(say, lang: str, default: str, currency: str) -> list[tuple[dict, 
             logged.append({k: element.get(k) for k in ("title", "subtitle", "image_url")})
         payload = {"template_type": "generic", "elements": elements}
         out.append(
-            (message({"attachment": {"type": "template", "payload": payload}}), "", {"cards": logged})
+            (
+                message({"attachment": {"type": "template", "payload": payload}}),
+                "",
+                {"cards": logged},
+            )
         )
     return out
 
@@ -102,8 +106,9 @@ def say_bodies(say, lang: str, default: str, currency: str) -> list[tuple[dict, 
 YES_NO = {"bn": ("হ্যাঁ", "না"), "en": ("Yes", "No")}
 
 
-def ask_body(ask, lang: str, default: str) -> tuple[dict, str, dict | None]:
-    """A question, with its choices as quick replies (≤ 13, titles ≤ 20 characters)."""
+def ask_body(ask, lang: str, default: str, lead: str = "") -> tuple[dict, str, dict | None]:
+    """A question, with its choices as quick replies (≤ 13, titles ≤ 20 characters),
+    after ``lead``: what the bot said just before it, in the same message."""
     step = ask.step
     quick: list[dict[str, Any]] = []
     if step.choices:
@@ -125,8 +130,9 @@ def ask_body(ask, lang: str, default: str) -> tuple[dict, str, dict | None]:
         quick = [{"content_type": "user_phone_number"}]
     elif step.type == "email":
         quick = [{"content_type": "user_email"}]
-    msg: dict[str, Any] = {"text": _cut(ask.text or "…", TEXT_LIMIT)}
+    text = f"{lead}\n\n{ask.text}" if lead else ask.text or "…"
+    msg: dict[str, Any] = {"text": _cut(text, TEXT_LIMIT)}
     if quick:
         msg["quick_replies"] = quick
     titles = [q["title"] for q in quick if "title" in q]
-    return message(msg), ask.text, ({"quick_replies": titles} if titles else None)
+    return message(msg), text, ({"quick_replies": titles} if titles else None)

@@ -106,7 +106,9 @@ def render(book, turn: Turn, text: Mapping[str, str] | str | None) -> str:
         out = string.Formatter().vformat(raw, (), values)
     except (ValueError, IndexError, AttributeError):
         return raw  # a stray brace in an owner's text is shown as written
-    return " ".join(out.split(" ")) if turn.first_name else out.replace(" !", "!").replace("  ", " ")
+    return (
+        " ".join(out.split(" ")) if turn.first_name else out.replace(" !", "!").replace("  ", " ")
+    )
 
 
 def _answer_text(book, key: str, value: Any, lang: str) -> str:
@@ -224,7 +226,12 @@ def _done(turn: Turn, flow_id: str) -> None:
 
 def _say(book, turn, step, out):
     out.append(
-        Say(text=render(book, turn, step.text), image=step.image, buttons=step.buttons, cards=step.cards)
+        Say(
+            text=render(book, turn, step.text),
+            image=step.image,
+            buttons=step.buttons,
+            cards=step.cards,
+        )
     )
 
 
@@ -259,7 +266,9 @@ def _stage(book, turn, step, out):
 
 def _handoff(book, turn, step, out):
     text = render(book, turn, step.text) if step.text else None
-    out.append(Handoff(text=text, reason=step.reason or turn.flow or "handoff", priority=step.priority))
+    out.append(
+        Handoff(text=text, reason=step.reason or turn.flow or "handoff", priority=step.priority)
+    )
     return "stop"
 
 

@@ -86,7 +86,16 @@ def run_chat(overrides: dict, lang: str | None) -> None:
             title, action = quick[int(text) - 1]
             kind, payload = action.split(":", 1)
             if kind == "postback":
-                send(Event(kind="postback", psid=PSID, payload=payload, title=title, mid=mid, timestamp=ts))
+                send(
+                    Event(
+                        kind="postback",
+                        psid=PSID,
+                        payload=payload,
+                        title=title,
+                        mid=mid,
+                        timestamp=ts,
+                    )
+                )
             else:
                 send(Event(kind="message", psid=PSID, text=title, payload=payload,
                            quick_reply=True, mid=mid, timestamp=ts))  # fmt: skip

@@ -196,7 +196,8 @@ def mark_window_closed(db: sqlite_utils.Database, conversation_id: int) -> None:
     """Meta refused a send as outside the window: staff see it on the lead."""
     with write_tx(db):
         db.conn.execute(
-            "UPDATE conversations SET window_note = 'window_closed' WHERE id = ?", (conversation_id,)
+            "UPDATE conversations SET window_note = 'window_closed' WHERE id = ?",
+            (conversation_id,),
         )
 
 

@@ -11,7 +11,6 @@ from contextlib import contextmanager
 
 import sqlite_utils
 
-
 _WRITERS: dict[str, threading.Lock] = {}
 _WRITERS_GUARD = threading.Lock()
 

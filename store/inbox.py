@@ -56,7 +56,9 @@ def record_failure(db: sqlite_utils.Database, row_id: int, error: str, now: floa
             "UPDATE inbox SET attempts = attempts + 1, error = ? WHERE id = ?",
             (error[:2000], row_id),
         )
-        attempts = db.conn.execute("SELECT attempts FROM inbox WHERE id = ?", (row_id,)).fetchone()[0]
+        attempts = db.conn.execute("SELECT attempts FROM inbox WHERE id = ?", (row_id,)).fetchone()[
+            0
+        ]
         if attempts >= MAX_ATTEMPTS:
             db.conn.execute(
                 "UPDATE inbox SET status = 'failed', done_at = ? WHERE id = ?", (now, row_id)

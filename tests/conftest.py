@@ -67,7 +67,9 @@ def make_app(tmp_path, graph):
     """Build an app over a fresh database file; ``flows`` may be YAML text or a path."""
     apps = []
 
-    def make(flows: str | Path | None = None, *, online: bool = True, start: bool = False, **config):
+    def make(
+        flows: str | Path | None = None, *, online: bool = True, start: bool = False, **config
+    ):
         if flows is None:
             flows_path = TEST_FLOWS
         elif isinstance(flows, Path) or (isinstance(flows, str) and "\n" not in flows):

@@ -15,7 +15,13 @@ def queue_texts(db_path, psid, texts, conversation_id=None):
     db = connect(db_path)
     with write_tx(db):
         ids = [
-            outbox.enqueue(db, conversation_id, psid, {"messaging_type": "RESPONSE", "message": {"text": t}}, time.time())
+            outbox.enqueue(
+                db,
+                conversation_id,
+                psid,
+                {"messaging_type": "RESPONSE", "message": {"text": t}},
+                time.time(),
+            )
             for t in texts
         ]
     return ids

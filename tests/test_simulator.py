@@ -72,7 +72,7 @@ def test_a_whole_bangla_conversation_to_the_handoff(offline):
     psid = sim.reset()
     assert psid.startswith("sim:")
     data = sim.poll()
-    assert sim.bot_texts(data) == [WELCOME_BN, NEED_BN]
+    assert sim.bot_texts(data) == [f"{WELCOME_BN}\n\n{NEED_BN}"]
     chips = sim.chips(data)
     assert chips[0] == ("শাড়ি", "need:saree")
     title, payload = chips[0]
@@ -109,7 +109,7 @@ def test_start_over_in_english_makes_a_new_customer(offline):
     second = sim.reset("en")
     assert first != second and second.startswith("sim:")
     data = sim.poll()
-    assert "Hello! Welcome to Test Shop." in sim.bot_texts(data)
+    assert sim.bot_texts(data) == ["Hello! Welcome to Test Shop.\n\nWhat are you looking for?"]
     assert data["lead"]["language"] == "en"
     assert [t for t, _ in sim.chips(data)] == ["Saree", "Kurti", "Something else"]
 
@@ -120,7 +120,10 @@ def test_the_language_picker_switches_mid_conversation(offline):
     sim.poll()
     sim.post("/simulator/send", {"postback": "LANG:en", "text": "English"})
     data = sim.poll()
-    assert sim.bot_texts(data)[-1] == "What are you looking for?"
+    assert (
+        sim.bot_texts(data)[-1]
+        == "Sure, I'll write in English from now on.\n\nWhat are you looking for?"
+    )
     assert data["lead"]["language"] == "en"
 
 

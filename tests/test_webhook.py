@@ -8,7 +8,6 @@ import pytest
 
 from tests.conftest import (
     FIXTURES,
-    SECRET,
     envelope,
     fixture_bytes,
     post_webhook,
@@ -49,7 +48,10 @@ def test_signed_fixture_bytes_are_accepted_as_they_are(client, entry):
     resp = client.post(
         "/webhook",
         data=raw,
-        headers={"X-Hub-Signature-256": entry["X-Hub-Signature-256"], "Content-Type": "application/json"},
+        headers={
+            "X-Hub-Signature-256": entry["X-Hub-Signature-256"],
+            "Content-Type": "application/json",
+        },
     )
     assert resp.status_code == 200
 
@@ -67,7 +69,14 @@ def test_one_flipped_byte_is_refused(client, app, entry):
 
 @pytest.mark.parametrize(
     "header",
-    [None, "", "sha256=", "sha1=b544fa8b381c88885ee7c59c8f99e02bcccc6573", "sha256=" + "0" * 64, "md5=x"],
+    [
+        None,
+        "",
+        "sha256=",
+        "sha1=b544fa8b381c88885ee7c59c8f99e02bcccc6573",
+        "sha256=" + "0" * 64,
+        "md5=x",
+    ],
 )
 def test_missing_or_bad_signature_is_refused(client, app, header):
     raw = fixture_bytes("text_message.json")
@@ -80,7 +89,7 @@ def test_bangla_wire_bytes_verify_and_keep_their_text(client, app):
     raw = fixture_bytes("raw/text_message_bn.wire.json")
     assert b"\\u09a6" in raw  # Meta sends Bangla \u-escaped
     assert post_webhook(client, raw).status_code == 200
-    (_key, psid, kind, event), = inbox_rows(app)
+    ((_key, psid, kind, event),) = inbox_rows(app)
     assert (psid, kind) == ("7012345678901234", "message")
     assert json.loads(event)["text"] == "দাম কত?"
 
@@ -133,7 +142,10 @@ def test_unusable_shapes_are_skipped_not_stored(client, app):
 
 
 def test_a_batch_of_two_entries_stores_all_three_events(client, app):
-    assert post_webhook(client, fixture_bytes("batched_two_entries_three_events.json")).status_code == 200
+    assert (
+        post_webhook(client, fixture_bytes("batched_two_entries_three_events.json")).status_code
+        == 200
+    )
     kinds = sorted((psid, kind) for _k, psid, kind, _e in inbox_rows(app))
     assert kinds == [
         ("7012345678901234", "message"),
