@@ -96,6 +96,8 @@ def render(book, turn: Turn, text: Mapping[str, str] | str | None) -> str:
     for key, value in s.extra.items():
         values[key] = pick(value, turn.language) if isinstance(value, Mapping) else value
     values["business"] = pick(s.business, turn.language, s.languages[0])
+    values["currency"] = s.currency
+    values["timezone"] = s.timezone
     values["first_name"] = turn.first_name
     values["name"] = turn.first_name
     values["score"] = turn.score
@@ -131,8 +133,13 @@ def env(book, turn: Turn) -> dict[str, Any]:
     out["score"] = turn.score
     out["stage"] = turn.stage
     out["language"] = turn.language
+    # every setting check accepts as a name is a name here too
     out["qualify_score"] = s.qualify_score
     out["max_retries"] = s.max_retries
+    out["followup_limit"] = s.followup_limit
+    out["currency"] = s.currency
+    out["timezone"] = s.timezone
+    out["business"] = pick(s.business, turn.language, s.languages[0])
     out["labels"] = sorted(turn.labels)
     return out
 
