@@ -5,7 +5,7 @@ Measures Barta (`python app.py serve`) and, in the same run, a floor: a minimal 
 on the same WSGI server (waitress) that only checks the signature, stores the event in
 SQLite (WAL) and sends one echo reply from a background thread (bench/floor_app.py).
 
-    .venv/bin/python bench/webhook.py --customers 200
+    .venv/bin/python bench/webhook.py --customers 300 --rounds 3
 
 Reports messages/s and p50/p99 latency from POST to the first reply of that message.
 """
@@ -17,6 +17,7 @@ import hashlib
 import hmac
 import json
 import os
+import shutil
 import socket
 import statistics
 import subprocess
@@ -135,7 +136,9 @@ def pct(values: list[float], p: float) -> float:
     return values[min(len(values) - 1, int(round(p / 100 * (len(values) - 1))))]
 
 
-def measure(name: str, cmd_for, customers: int, concurrency: int, floor: bool) -> dict:
+def measure(
+    name: str, cmd_for, customers: int, concurrency: int, floor: bool, keep: str | None = None
+) -> dict:
     graph = FakeGraph(token=TOKEN)
     port = free_port()
     with tempfile.TemporaryDirectory() as tmp:
@@ -154,6 +157,11 @@ def measure(name: str, cmd_for, customers: int, concurrency: int, floor: bool) -
             proc.terminate()
             proc.wait(10)
             graph.stop()
+            if keep:
+                os.makedirs(keep, exist_ok=True)
+                for f in os.listdir(tmp):
+                    if ".db" in f:
+                        shutil.copy(os.path.join(tmp, f), os.path.join(keep, f))
     out = {
         "name": name, "messages": len(lat), "msg_per_s": round(rate, 1),
         "p50_ms": round(pct(lat, 50) * 1000, 1), "p99_ms": round(pct(lat, 99) * 1000, 1),
@@ -170,21 +178,35 @@ def main() -> None:
     p = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     p.add_argument("--customers", type=int, default=200)
     p.add_argument("--concurrency", type=int, default=16)
+    p.add_argument("--rounds", type=int, default=3, help="floor/Barta pairs, alternating")
+    p.add_argument("--keep", metavar="DIR", help="copy both databases here for a look afterwards")
     a = p.parse_args()
-    floor = measure(
-        "floor",
-        lambda port, graph, tmp: [sys.executable, "bench/floor_app.py", "--port", str(port),
-                                  "--db", os.path.join(tmp, "floor.db"), "--graph", graph,
-                                  "--secret", SECRET, "--token", TOKEN],
-        a.customers, a.concurrency, floor=True,
-    )  # fmt: skip
-    barta = measure(
-        "barta",
-        lambda port, graph, tmp: [sys.executable, "app.py", "serve", "--port", str(port)],
-        a.customers, a.concurrency, floor=False,
-    )  # fmt: skip
-    ratio = barta["msg_per_s"] / floor["msg_per_s"]
-    p99 = barta["p99_ms"] / floor["p99_ms"]
+    floor_cmd = lambda port, graph, tmp: [  # noqa: E731
+        sys.executable, "bench/floor_app.py", "--port", str(port),
+        "--db", os.path.join(tmp, "floor.db"), "--graph", graph,
+        "--secret", SECRET, "--token", TOKEN,
+    ]  # fmt: skip
+    barta_cmd = lambda port, graph, tmp: [  # noqa: E731
+        sys.executable, "app.py", "serve", "--port", str(port)
+    ]  # fmt: skip
+    # Rounds alternate floor and Barta so a busy moment of the machine hurts both alike;
+    # the ratios are of the medians over the rounds.
+    floors, bartas = [], []
+    for _ in range(a.rounds):
+        floors.append(measure("floor", floor_cmd, a.customers, a.concurrency, True, a.keep))
+        bartas.append(measure("barta", barta_cmd, a.customers, a.concurrency, False, a.keep))
+
+    def med(runs: list[dict], key: str) -> float:
+        return statistics.median(r[key] for r in runs)
+
+    for name, runs in (("floor", floors), ("barta", bartas)):
+        print(
+            f"{name}: median of {len(runs)} rounds {med(runs, 'msg_per_s'):.1f} msg/s, "
+            f"p50 {med(runs, 'p50_ms'):.1f} ms, p99 {med(runs, 'p99_ms'):.1f} ms, "
+            f"server CPU {med(runs, 'server_cpu_ms_per_msg'):.2f} ms/msg"
+        )
+    ratio = med(bartas, "msg_per_s") / med(floors, "msg_per_s")
+    p99 = med(bartas, "p99_ms") / med(floors, "p99_ms")
     print(f"throughput ratio barta/floor = {ratio:.2f} (target ≥ 0.80)")
     print(f"p99 ratio barta/floor = {p99:.2f} (target ≤ 1.50)")
 

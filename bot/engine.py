@@ -55,18 +55,22 @@ class Engine:
 
     # --- the inbox loop ------------------------------------------------------------------
 
-    def process_next(self, db: sqlite_utils.Database) -> bool:
-        """Handle one customer's pending events; False when the inbox is empty."""
+    def process_next(self, db: sqlite_utils.Database) -> str | None:
+        """Handle one customer's pending events; their psid, or None when the inbox is empty."""
         psid = inbox.next_psid(db)
-        if psid is None:
-            return False
+        if psid is not None:
+            self.process(db, psid)
+        return psid
+
+    def process(self, db: sqlite_utils.Database, psid: str) -> None:
+        """Handle one customer's pending events (if another thread has not already)."""
         limit = 1 if psid in self._single else 50
         first_id = None
         try:
-            with write_tx(db):
+            with write_tx(db, ahead=True):
                 rows = inbox.pending_for(db, psid, limit)
                 if not rows:
-                    return True
+                    return
                 first_id = rows[0][0]
                 now = self.clock()
                 conv, _new = conversations.get_or_create(db, psid, now)
@@ -78,12 +82,11 @@ class Engine:
             log.exception("handling events of %s failed", psid)
             if limit > 1:
                 self._single.add(psid)  # find the one event that fails
-                return True
+                return
             if first_id is not None and inbox.record_failure(db, first_id, repr(e), self.clock()):
                 self._give_up(db, psid)
-            return True
+            return
         self._single.discard(psid)
-        return True
 
     def _give_up(self, db: sqlite_utils.Database, psid: str) -> None:
         """An event failed for good: apologise once and hand the customer to a human."""

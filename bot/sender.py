@@ -45,6 +45,8 @@ class Sender:
         self.paused_until = 0.0  # rate limits and token trouble pause the whole page
         self.state = "offline" if client_factory is None else "running"
         self._busy: set[str] = set()
+        self._again: set[str] = set()  # kicked while a worker had them: look once more
+        self._pool: ThreadPoolExecutor | None = None
         self._lock = threading.Lock()
         self._local = threading.local()
 
@@ -62,6 +64,7 @@ class Sender:
 
     def run(self, stop: threading.Event) -> None:
         with ThreadPoolExecutor(self.threads, thread_name_prefix="sender") as pool:
+            self._pool = pool
             while not stop.is_set():
                 self.wake.clear()
                 try:
@@ -70,6 +73,29 @@ class Sender:
                     log.exception("sender loop failed; trying again shortly")
                     wait = 1.0
                 self.wake.wait(wait)
+            self._pool = None
+
+    def kick(self, psid: str) -> None:
+        """The engine has just written replies for ``psid``: deliver them now.
+
+        Straight to a worker, without the dispatcher's look over the whole outbox (one
+        thread hop and two queries less per reply on the webhook path); the dispatcher
+        still sweeps for retries and for anything written elsewhere.
+        """
+        pool = self._pool
+        if pool is None:
+            self.wake.set()
+            return
+        with self._lock:
+            if psid in self._busy:
+                self._again.add(psid)
+                return
+            self._busy.add(psid)
+        try:
+            pool.submit(self._deliver_guarded, psid)
+        except RuntimeError:  # shutting down: the row stays pending for the next start
+            with self._lock:
+                self._busy.discard(psid)
 
     def dispatch(self, pool: ThreadPoolExecutor) -> float:
         """Hand every customer with a due reply to a worker; return how long to sleep."""
@@ -87,23 +113,35 @@ class Sender:
         return 1.0 if nxt is None else max(0.005, min(nxt - now, 1.0))
 
     def _deliver_guarded(self, psid: str) -> None:
-        try:
-            self.deliver(psid)
-        except Exception:
-            log.exception("delivering to %s failed", psid)
-        finally:
+        while True:
+            waiting = True
+            try:
+                waiting = self.deliver(psid)
+            except Exception:
+                log.exception("delivering to %s failed", psid)
             with self._lock:
-                self._busy.discard(psid)
-            self.wake.set()
+                again = psid in self._again
+                self._again.discard(psid)
+                if not again:
+                    self._busy.discard(psid)
+            if not again:
+                break
+        if waiting:
+            self.wake.set()  # a reply waits for a retry: let the dispatcher time it
 
-    def deliver(self, psid: str) -> None:
-        """Send one customer's due replies in order; stop at the first that must wait."""
+    def deliver(self, psid: str) -> bool:
+        """Send one customer's due replies in order; stop at the first that must wait.
+
+        True when a reply is left waiting (a retry later, or sending is paused).
+        """
         db = self._db()
         while True:
             now = self.clock()
             row = outbox.head(db, psid)
-            if row is None or row["next_at"] > now or now < self.paused_until:
-                return
+            if row is None:
+                return False
+            if row["next_at"] > now or now < self.paused_until:
+                return True
             if self.client_factory is None or psid.startswith(SIMULATOR_PREFIX):
                 outbox.mark_kept(db, row["id"], now)
                 continue
@@ -116,13 +154,13 @@ class Sender:
                 mid = self._client().send(psid, body)
             except m.GraphError as e:
                 if not self._failed(db, row, e):
-                    return
+                    return True
                 continue
             except requests.RequestException as e:
                 # Nothing listening, or a timeout after the request went out: retry later;
                 # a send that did arrive is settled by its echo (metadata names the row).
                 self._retry(db, row, f"network: {type(e).__name__}: {e}")
-                return
+                return True
             outbox.mark_sent(db, row["id"], mid, self.clock())
 
     def _retry(self, db, row: dict, error: str, code=None, subcode=None) -> None:

@@ -11,19 +11,44 @@ from contextlib import contextmanager
 
 import sqlite_utils
 
-_WRITERS: dict[str, threading.Lock] = {}
+
+class WriterLock:
+    """The write lock of one database file among the threads of one process.
+
+    Threads queue here rather than in SQLite's busy handler, which sleeps in steps of up
+    to 100 ms (that showed as a 270 ms p99 in bench/webhook.py). Other processes still
+    meet BEGIN IMMEDIATE and busy_timeout.
+
+    Ordinary writers pass a turnstile one at a time before they wait for the lock, so a
+    writer that asks to go ``ahead`` (the engine: the one queue every reply goes through)
+    competes with at most one of them instead of every webhook and sender thread.
+    """
+
+    def __init__(self) -> None:
+        self.lock = threading.Lock()
+        self.turnstile = threading.Lock()
+
+    def acquire(self, ahead: bool = False) -> None:
+        if ahead:
+            self.lock.acquire()
+            return
+        with self.turnstile:
+            self.lock.acquire()
+
+    def release(self) -> None:
+        self.lock.release()
+
+
+_WRITERS: dict[str, WriterLock] = {}
 _WRITERS_GUARD = threading.Lock()
 
 
-def _writer_lock(path: str) -> threading.Lock:
-    # Threads of one process queue for the write lock here: a thread waiting in SQLite's
-    # busy handler sleeps in steps of up to 100 ms, which showed as a 270 ms p99 in
-    # bench/webhook.py. Other processes still meet BEGIN IMMEDIATE and busy_timeout.
+def _writer_lock(path: str) -> WriterLock:
     if path == ":memory:":
-        return threading.Lock()
+        return WriterLock()
     key = os.path.realpath(path)
     with _WRITERS_GUARD:
-        return _WRITERS.setdefault(key, threading.Lock())
+        return _WRITERS.setdefault(key, WriterLock())
 
 
 def connect(path: str) -> sqlite_utils.Database:
@@ -49,18 +74,20 @@ def connect(path: str) -> sqlite_utils.Database:
     return db
 
 
-_NO_LOCK = threading.Lock()  # a Database not opened by connect(): private, uncontended
-
-
 @contextmanager
-def write_tx(db: sqlite_utils.Database) -> Iterator[sqlite_utils.Database]:
+def write_tx(db: sqlite_utils.Database, *, ahead: bool = False) -> Iterator[sqlite_utils.Database]:
     """Run the block in one ``BEGIN IMMEDIATE`` transaction.
 
     sqlite-utils' own ``atomic()`` opens a deferred BEGIN, which fails with "database is
     locked" when a read-then-write transaction meets another writer (LIBRARIES.md §3);
-    sqlite-utils' writes inside join this transaction as savepoints.
+    sqlite-utils' writes inside join this transaction as savepoints. ``ahead``: go before
+    the other writers of this process that are waiting (see WriterLock).
     """
-    with getattr(db, "_barta_writer", _NO_LOCK):
+    writer = getattr(db, "_barta_writer", None)
+    if writer is None:  # a Database not opened by connect(): private, uncontended
+        writer = db._barta_writer = WriterLock()  # type: ignore[attr-defined]
+    writer.acquire(ahead)
+    try:
         db.execute("BEGIN IMMEDIATE")
         try:
             yield db
@@ -69,6 +96,8 @@ def write_tx(db: sqlite_utils.Database) -> Iterator[sqlite_utils.Database]:
             raise
         else:
             db.conn.commit()
+    finally:
+        writer.release()
 
 
 def migrate(db: sqlite_utils.Database) -> None:

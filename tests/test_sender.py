@@ -195,3 +195,51 @@ def test_own_echo_settles_a_send_whose_answer_was_lost(make_app, graph, customer
     assert rows(path)[0][2] == "sent"
     assert rows(path)[0][5] == "m_echoed"
     json.dumps(graph.requests)
+
+
+def test_a_kick_delivers_without_waiting_for_the_dispatcher(tmp_path, graph):
+    from concurrent.futures import ThreadPoolExecutor
+
+    from bot.messenger import Messenger
+    from store.db import migrate
+
+    path = str(tmp_path / "kick.db")
+    migrate(connect(path))
+    sender = Sender(path, lambda: Messenger(graph.url, "test-page-token"))
+    queue_texts(path, "A", ["এক", "দুই"])
+    with ThreadPoolExecutor(2) as pool:
+        sender._pool = pool  # what run() sets; its dispatcher never looks here
+        sender.kick("A")
+    assert graph.texts("A") == ["এক", "দুই"]
+    assert sender._busy == set()
+
+
+def test_replies_written_while_a_customer_is_being_delivered_still_go(tmp_path, graph):
+    """The engine kicks a customer a worker is already on: the worker looks once more."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    from bot.messenger import Messenger
+    from store.db import migrate
+
+    path = str(tmp_path / "again.db")
+    migrate(connect(path))
+
+    class EngineWritesMeanwhile(Sender):
+        calls = 0
+
+        def deliver(self, psid):
+            left = super().deliver(psid)
+            self.calls += 1
+            if self.calls == 1:  # after the worker's last look, before it lets go
+                queue_texts(path, psid, ["second"])
+                self.kick(psid)
+            return left
+
+    sender = EngineWritesMeanwhile(path, lambda: Messenger(graph.url, "test-page-token"))
+    queue_texts(path, "B", ["first"])
+    with ThreadPoolExecutor(2) as pool:
+        sender._pool = pool
+        sender.kick("B")
+    assert graph.texts("B") == ["first", "second"]
+    assert sender.calls == 2
+    assert sender._busy == set() and sender._again == set()
