@@ -18,6 +18,7 @@ import sqlite_utils
 from bot import hours, replies, runner, textnorm
 from bot.errors import NotFound, StageError, WindowClosed
 from bot.events import Event
+from bot.i18n import N_
 from bot.i18n import gettext as _
 from bot.stages import StageMachine
 from store import conversations, inbox, outbox, queue
@@ -571,11 +572,11 @@ def reply_tag(last_customer_at: float | None, now: float) -> str:
 
 # Default texts for an invalid answer when the owner wrote none (msgids in locales/).
 INVALID = {
-    "text": "Sorry, I didn't get that.",
-    "choice": "Please pick one of the options below.",
-    "number": "Please write a number, for example 2000.",
-    "phone": "Please send an 11-digit mobile number, for example 01711223344.",
-    "email": "Please write an email address, for example name@example.com.",
-    "date": "Please write a date, for example tomorrow or 25 December.",
-    "yes_no": "Please answer yes or no.",
+    "text": N_("Sorry, I didn't get that."),
+    "choice": N_("Please pick one of the options below."),
+    "number": N_("Please write a number, for example 2000."),
+    "phone": N_("Please send an 11-digit mobile number, for example 01711223344."),
+    "email": N_("Please write an email address, for example name@example.com."),
+    "date": N_("Please write a date, for example tomorrow or 25 December."),
+    "yes_no": N_("Please answer yes or no."),
 }

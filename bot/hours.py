@@ -69,7 +69,7 @@ def quiet_end(quiet: tuple[str, str], at: datetime) -> datetime:
     return candidate
 
 
-def _bn_day_period(t: time) -> str:
+def bn_day_period(t: time) -> str:
     # Bangla names the part of the day before the hour ("সকাল ১০টায়"); CLDR's bn data only
     # has AM/PM, so this short table is ours.
     h = t.hour
@@ -93,7 +93,7 @@ def say_when(at: datetime, now: float, lang: str) -> str:
     if lang == "bn":
         hour12 = at.hour % 12 or 12
         clock = f"{hour12}টা" + (f" {at.minute} মিনিটে" if at.minute else "য়")
-        clock = bn_digits(f"{_bn_day_period(at.time())} {clock}")
+        clock = bn_digits(f"{bn_day_period(at.time())} {clock}")
         if days == 0:
             day = "আজ"
         elif days == 1:

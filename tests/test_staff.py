@@ -248,3 +248,27 @@ def test_owners_add_staff_and_agents_cannot(app, owner, agent):
     )
     assert changed.status_code == 302
     assert accounts.check_password(app.extensions["barta"].db(), "karim", "a new long password")
+
+
+@pytest.mark.parametrize(
+    ("lang", "hour", "expected"),
+    [
+        ("bn", 9, "২৩ নভে, সকাল ৯:০৬"),
+        ("bn", 13, "২৩ নভে, দুপুর ১:০৬"),
+        ("bn", 21, "২৩ নভে, রাত ৯:০৬"),
+        ("en", 21, "23 Nov, 9:06 PM"),
+    ],
+)
+def test_times_read_as_the_workspace_language_says_them(app, lang, hour, expected):
+    """Bangla names the part of the day before the hour; CLDR's bn data only has AM/PM."""
+    from datetime import datetime
+    from zoneinfo import ZoneInfo
+
+    from bot.staff import views
+
+    ts = datetime(2026, 11, 23, hour, 6, tzinfo=ZoneInfo("Asia/Dhaka")).timestamp()
+    with app.test_request_context():
+        from flask import session
+
+        session["lang"] = lang
+        assert views.fmt_time(ts) == expected

@@ -20,6 +20,7 @@ from flask import (
 
 from bot import i18n
 from bot.errors import NotFound, StageError, WindowClosed
+from bot.hours import bn_day_period
 from bot.staff import t as _
 from bot.staff import ui_lang
 from bot.staff.api import (
@@ -65,13 +66,35 @@ def stage_name(stage_id: str | None, lang: str | None = None) -> str:
     return stage_id
 
 
-def fmt_time(ts: float | None, pattern: str = "d MMM, h:mm a") -> str:
-    """A moment in the business's timezone, in the workspace language (Babel)."""
+def fmt_time(ts: float | None) -> str:
+    """A moment in the business's timezone, in the workspace language (Babel).
+
+    "23 Nov, 9:06 AM"; in Bangla "২৩ নভে, সকাল ৯:০৬": CLDR's bn data has only AM/PM,
+    where Bangla names the part of the day before the hour.
+    """
     if ts is None:
         return ""
-    lang = ui_lang()
-    text = format_datetime(datetime.fromtimestamp(ts, zone()), pattern, locale=lang)
-    return i18n.bn_digits(text) if lang == "bn" else text
+    at = datetime.fromtimestamp(ts, zone())
+    if ui_lang() == "bn":
+        day = format_datetime(at, "d MMM", locale="bn")
+        clock = format_datetime(at, "h:mm", locale="bn")
+        return i18n.bn_digits(f"{day}, {bn_day_period(at.time())} {clock}")
+    return format_datetime(at, "d MMM, h:mm a", locale="en")
+
+
+def reason_text(reason: str | None) -> str:
+    """Why a lead is in the queue, in words around the owner's own ids from flows.yaml."""
+    if not reason:
+        return ""
+    if reason == "error":
+        return _("the bot hit an error")
+    if reason.startswith("stuck: "):
+        return _("no valid answer to question {id}", id=reason[len("stuck: ") :])
+    if any(i.id == reason for i in book().intents):
+        return _("topic: {id}", id=reason)
+    if reason in book().flows:
+        return _("from flow {id}", id=reason)
+    return reason
 
 
 def fmt_wait(seconds: float | None) -> str:
@@ -114,6 +137,7 @@ def _template_helpers():
         "stage_name": stage_name,
         "fmt_time": fmt_time,
         "fmt_wait": fmt_wait,
+        "reason_text": reason_text,
         "num": num,
         "answer_text": answer_text,
         "source_kind": leads.source_kind,
