@@ -8,6 +8,7 @@ import time
 from collections.abc import Mapping
 
 from flask import Flask, jsonify
+from werkzeug.routing import IntegerConverter
 
 from bot import config as settings
 from bot.errors import FlowError
@@ -19,13 +20,30 @@ from store.db import connect, migrate
 log = logging.getLogger("barta")
 
 
+class RowId(IntegerConverter):
+    """``<int:id>`` in every route, up to SQLite's largest integer: a longer id is a 404
+    like any other unknown one, not an OverflowError at the query."""
+
+    def __init__(self, map, *args, **kwargs) -> None:  # noqa: A002 (werkzeug's name)
+        kwargs.setdefault("max", 2**63 - 1)
+        super().__init__(map, *args, **kwargs)
+
+
 def create_app(config: Mapping[str, object] | None = None) -> Flask:
     """Build the app: settings, flows, database, blueprints. Starts no thread."""
     app = Flask(__name__, instance_relative_config=True)
+    app.url_map.converters["int"] = RowId
     values = settings.load(config)
     app.config.update(values)
     if not app.config.get("SECRET_KEY"):
-        app.config["SECRET_KEY"] = settings.secret_key(app.instance_path)
+        # Next to the database (instance/ by default): the data and its secrets stay together.
+        db_path = str(app.config["BOT_DB"])
+        folder = (
+            app.instance_path
+            if db_path == ":memory:"
+            else os.path.dirname(os.path.abspath(db_path))
+        )
+        app.config["SECRET_KEY"] = settings.secret_key(folder)
     app.json.ensure_ascii = False  # Bangla stays readable in the JSON API
 
     book, problems = load_book(str(app.config["BOT_FLOWS"]))

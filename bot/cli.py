@@ -60,7 +60,20 @@ def serve(host: str, port: int, threads: int) -> None:
     if runtime.offline:
         click.echo("  offline mode: no MESSENGER_PAGE_TOKEN, replies are kept, not sent")
     try:
-        waitress_serve(app, host=host, port=port, threads=threads, ident="barta")
+        waitress_serve(
+            app,
+            host=host,
+            port=port,
+            threads=threads,
+            ident="barta",
+            # A reverse proxy on this machine terminates HTTPS (README): believe its
+            # X-Forwarded-* headers, and nobody else's, so the workspace sees the customer's
+            # address (login limits) and https (Secure cookie, CSRF referrer check).
+            trusted_proxy="127.0.0.1",
+            trusted_proxy_count=1,
+            trusted_proxy_headers={"x-forwarded-for", "x-forwarded-proto", "x-forwarded-host"},
+            clear_untrusted_proxy_headers=True,
+        )
     finally:
         runtime.shutdown()
 

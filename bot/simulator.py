@@ -100,6 +100,8 @@ def page():
 def send():
     """One customer action: {text}, {quick: payload, text: title} or {postback, title}."""
     data = request.get_json(silent=True) or {}
+    if not isinstance(data, dict):
+        return {"error": "send a JSON object: {text}, {quick, text} or {postback, title}"}, 400
     psid = _psid()
     text = str(data.get("text") or "").strip()[:MAX_TEXT]
     if data.get("postback"):
@@ -120,6 +122,8 @@ def send():
 def reset():
     """Start over as a new customer: a new psid, the language, then Get Started."""
     data = request.get_json(silent=True) or {}
+    if not isinstance(data, dict):
+        return {"error": "send a JSON object: {} or {lang}"}, 400
     book = current_app.config["BOOK"]
     psid = _psid(new=True)
     lang = data.get("lang")

@@ -42,7 +42,7 @@ def search(
     """Conversations, most recently active first, with their labels.
 
     ``q`` is a plain substring (LIKE, so Bangla matches as written) over the name, the
-    psid, the saved answers and every message text.
+    psid, the values of the saved answers and every message text.
     """
     where, params = [], []
     if stage:
@@ -63,7 +63,8 @@ def search(
     if q:
         pattern = _like(q)
         where.append(
-            "(c.name LIKE ? ESCAPE '\\' OR c.psid LIKE ? ESCAPE '\\' OR c.answers LIKE ? ESCAPE '\\' "
+            "(c.name LIKE ? ESCAPE '\\' OR c.psid LIKE ? ESCAPE '\\' "
+            "OR EXISTS (SELECT 1 FROM json_each(c.answers) a WHERE a.value LIKE ? ESCAPE '\\') "
             "OR EXISTS (SELECT 1 FROM messages m WHERE m.conversation_id = c.id "
             "AND m.text LIKE ? ESCAPE '\\'))"
         )

@@ -479,3 +479,48 @@ def test_the_first_serve_makes_an_owner_once(app, capsys):
         hook()
     assert "password" not in capsys.readouterr().out
     assert accounts.count(rt.db()) == 1
+
+
+# --- bad input is a clear answer, never a 500 ------------------------------------------------
+
+
+def test_an_id_too_long_for_sqlite_is_unknown_like_any_other(client, owner):
+    huge = "99999999999999999999"
+    assert_error_shape(client.get(f"/api/conversations/{huge}", headers=owner), 404)
+    assert_error_shape(client.post(f"/api/queue/{huge}/claim", headers=owner), 404)
+    assert_error_shape(
+        client.post(f"/api/conversations/{huge}/reply", json={"text": "x"}, headers=owner), 404
+    )
+    assert_error_shape(client.get(f"/api/conversations/{2**63 - 1}", headers=owner), 404)
+
+
+@pytest.mark.parametrize(
+    ("path", "body"),
+    [
+        ("reply", {"text": {"a": 1}}),
+        ("reply", {"text": 123}),
+        ("notes", {"text": ["x"]}),
+        ("labels", {"label": 5}),
+        ("stage", {"stage": ["lost"]}),
+    ],
+)
+def test_a_field_that_is_not_a_string_is_refused(client, owner, customer, path, body):
+    conv = handed_off(customer, "7300000000000001")
+    resp = client.post(f"/api/conversations/{conv['id']}/{path}", json=body, headers=owner)
+    assert "a string" in assert_error_shape(resp, 400)["error"] or path == "stage"
+
+
+def test_401_names_the_bearer_scheme(client):
+    resp = client.get("/api/queue")
+    assert resp.status_code == 401
+    assert resp.headers["WWW-Authenticate"].startswith("Bearer")
+
+
+def test_search_looks_at_answer_values_not_at_their_json(client, owner, three_leads):
+    def ids(q: str) -> list[int]:
+        rows = client.get("/api/leads", query_string={"q": q}, headers=owner).get_json()
+        return [r["conversation_id"] for r in rows]
+
+    assert ids("{") == []
+    assert ids('"') == []
+    assert ids("need") == []  # a question's id, not anything a customer said

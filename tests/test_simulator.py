@@ -151,3 +151,11 @@ def test_online_simulator_replies_are_kept_never_sent(make_app, graph):
         time.sleep(0.05)
     assert statuses and set(statuses) == {"kept"}
     assert graph.delivered(psid) == []
+
+
+@pytest.mark.parametrize("body", [["x"], "hello", 5])
+def test_json_that_is_not_an_object_is_a_400(offline, body):
+    client = offline.test_client()
+    client.get("/simulator")
+    assert client.post("/simulator/send", json=body).status_code == 400
+    assert client.post("/simulator/reset", json=body).status_code == 400

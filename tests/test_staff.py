@@ -272,3 +272,17 @@ def test_times_read_as_the_workspace_language_says_them(app, lang, hour, expecte
 
         session["lang"] = lang
         assert views.fmt_time(ts) == expected
+
+
+def test_the_session_cookie_is_secure_over_https_only(app):
+    http = app.test_client().get("/staff/login")
+    https = app.test_client().get("/staff/login", base_url="https://shop.example")
+    assert "Secure" not in http.headers["Set-Cookie"]
+    assert "Secure" in https.headers["Set-Cookie"]
+    assert "HttpOnly" in https.headers["Set-Cookie"]
+
+
+def test_odd_filters_and_ids_are_answered_not_crashed(app, owner):
+    assert owner.get("/staff/leads", query_string={"to": "9999-12-31"}).status_code == 200
+    assert owner.get("/staff/leads.csv", query_string={"from": "9999-12-31"}).status_code == 200
+    assert owner.get("/staff/c/99999999999999999999").status_code == 404

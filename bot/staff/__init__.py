@@ -5,7 +5,8 @@ from __future__ import annotations
 import logging
 
 import click
-from flask import Flask, g, request, session
+from flask import Flask, g, has_request_context, request, session
+from flask.sessions import SecureCookieSessionInterface
 from flask_wtf.csrf import CSRFProtect
 from werkzeug.exceptions import HTTPException
 
@@ -44,6 +45,16 @@ def _jinja_ngettext(singular: str, plural: str, n: int) -> str:
     return i18n.catalog(ui_lang()).ngettext(singular, plural, n)
 
 
+class _SessionInterface(SecureCookieSessionInterface):
+    """The session cookie is Secure whenever the request came over HTTPS (directly or
+    through the trusted local proxy), so nobody has to remember a setting for it."""
+
+    def get_cookie_secure(self, app: Flask) -> bool:
+        return bool(app.config["SESSION_COOKIE_SECURE"]) or (
+            has_request_context() and request.is_secure
+        )
+
+
 def init_app(app: Flask) -> None:
     """Blueprints, CSRF, the Jinja i18n, and the first-run owner account."""
     from bot.staff import api, auth, views
@@ -52,6 +63,7 @@ def init_app(app: Flask) -> None:
     app.config.setdefault("SESSION_COOKIE_SAMESITE", "Lax")
     app.config.setdefault("SESSION_COOKIE_HTTPONLY", True)
 
+    app.session_interface = _SessionInterface()
     csrf = CSRFProtect(app)
     app.register_blueprint(views.bp)
     app.register_blueprint(api.bp)

@@ -130,9 +130,11 @@ def _authenticate():
     who = bearer_staff()
     if who is None:
         has = bool(request.headers.get("Authorization"))
-        return json_error(
+        body, status = json_error(
             401, "a valid API token is required" if has else "send Authorization: Bearer <token>"
         )
+        body.headers["WWW-Authenticate"] = 'Bearer realm="barta"'
+        return body, status
     g.staff = who
     return None
 
@@ -142,6 +144,14 @@ def _body() -> dict:
     if isinstance(data, dict):
         return data
     return request.form.to_dict()
+
+
+def _text(field: str) -> str | None:
+    """A string field of the body ("" when absent); None when it is not a string."""
+    value = _body().get(field)
+    if value is None:
+        return ""
+    return value if isinstance(value, str) else None
 
 
 def _conversation(cid: int) -> dict | None:
@@ -212,7 +222,9 @@ def conversation(cid: int):
 @bp.post("/conversations/<int:cid>/reply")
 def reply(cid: int):
     rt = runtime()
-    text = str(_body().get("text") or "")
+    text = _text("text")
+    if text is None:
+        return json_error(400, 'send {"text": "<the reply>"} with a string')
     try:
         result = rt.engine.staff_reply(rt.db(), cid, text, g.staff["name"])
     except NotFound as e:
@@ -233,7 +245,7 @@ def reply(cid: int):
 @bp.post("/conversations/<int:cid>/stage")
 def stage(cid: int):
     rt = runtime()
-    target = str(_body().get("stage") or "").strip()
+    target = (_text("stage") or "").strip()
     if not target:
         return json_error(400, 'send {"stage": "<stage id>"}')
     try:
@@ -254,7 +266,10 @@ def stage(cid: int):
 @bp.post("/conversations/<int:cid>/notes")
 def add_note(cid: int):
     rt = runtime()
-    text = str(_body().get("text") or "").strip()
+    text = _text("text")
+    if text is None:
+        return json_error(400, 'send {"text": "<the note>"} with a string')
+    text = text.strip()
     if not text:
         return json_error(400, "the note is empty")
     if len(text) > 5000:
@@ -278,7 +293,10 @@ def clean_label(raw: object) -> str:
 @bp.post("/conversations/<int:cid>/labels")
 def add_label(cid: int):
     rt = runtime()
-    label = clean_label(_body().get("label"))
+    raw = _text("label")
+    if raw is None:
+        return json_error(400, 'send {"label": "<the label>"} with a string')
+    label = clean_label(raw)
     if not label:
         return json_error(400, "the label is empty")
     db = rt.db()

@@ -391,9 +391,9 @@ def _day(text: str | None, end: bool = False) -> float | None:
         return None
     try:
         day = datetime.strptime(text, "%Y-%m-%d").replace(tzinfo=zone())
-    except ValueError:
+        return (day + timedelta(days=1 if end else 0)).timestamp()
+    except (ValueError, OverflowError):  # not a date, or past year 9999
         return None
-    return (day + timedelta(days=1 if end else 0)).timestamp()
 
 
 def _lead_filters() -> dict:
