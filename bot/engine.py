@@ -313,7 +313,9 @@ class Engine:
             out.append(runner.Say(text=runner.render(self.book, turn, intent.say)))
         action = intent.do
         if action == "handoff":
-            out.append(runner.Handoff(text=None, reason=intent.id, priority=intent.priority))
+            # The owner's say is the whole answer: no default thank-you after an apology.
+            text = None if intent.say is None else ""
+            out.append(runner.Handoff(text=text, reason=intent.id, priority=intent.priority))
         elif action == "opt_out":
             out.append(runner.OptOut())
             if intent.say is None:
@@ -373,9 +375,9 @@ class Engine:
             return
         if detected not in self.book.settings.languages:
             return
-        words = len(textnorm.tokens(text))
+        words = sum(1 for t in textnorm.tokens(text) if t.isalpha())
         bengali_script = any("\u0980" <= ch <= "\u09ff" for ch in text)
-        # A one-word answer ("Saree") is not a switch; a sentence is.
+        # A one-word answer ("Saree", "6000 taka") is not a switch; a sentence is.
         if (detected == "bn" and (bengali_script or words >= 2)) or (
             detected == "en" and words >= 3
         ):
@@ -449,11 +451,19 @@ class Engine:
                  lead: str = "") -> None:  # fmt: skip
         s = self.book.settings
         opens = hours.next_open(s.hours, now, s.timezone)
-        text = action.text or _(lang, "Thank you! One of our team will talk to you shortly.")
-        if opens is not None:
-            when = hours.say_when(opens, now, lang)
-            text = f"{text} {_(lang, 'We are closed now; our team will reply {when}.', when=when)}"
-        if lead and len(lead) + len(text) + 2 <= replies.TEXT_LIMIT:
+        when = hours.say_when(opens, now, lang) if opens is not None else ""
+        if action.text is None:  # our default, which must not promise "shortly" when closed
+            if opens is None:
+                text = _(lang, "Thank you! One of our team will talk to you shortly.")
+            else:
+                text = _(lang, "Thank you! We are closed right now; our team will reply {when}.",
+                         when=when)  # fmt: skip
+        else:  # the owner's text ("" when an intent's say already spoke): add the hours
+            text = action.text
+            if opens is not None:
+                closed = _(lang, "We are closed right now; our team will reply {when}.", when=when)
+                text = f"{text} {closed}" if text else closed
+        if lead and text and len(lead) + len(text) + 2 <= replies.TEXT_LIMIT:
             text = f"{lead}\n\n{text}"
         elif lead:
             self._send(db, conv, replies.message({"text": lead}), lead, now)
@@ -461,7 +471,8 @@ class Engine:
         queue.enqueue(db, conv["id"], action.reason, now, priority=priority,
                       answer_by=opens.timestamp() if opens else None)  # fmt: skip
         conv["bot_paused"] = 1
-        self._send(db, conv, replies.message({"text": text}), text, now)
+        if text:
+            self._send(db, conv, replies.message({"text": text}), text, now)
 
     def _send(self, db, conv: dict, body: dict, text: str, now: float, *, data=None,
               sender: str = "bot", author: str | None = None) -> int:  # fmt: skip

@@ -181,13 +181,19 @@ _STRONG = frozenset(
     for w in (
         "vai bhai apu apa koto kto ache achhe ase achen asen kemon kmn lagbe kivabe kibhabe "
         "kemne kobe keno kno kothay kothai nai nei hobe hbe korbo dibo nibo parbo pabo "
-        "dorkar taka onek ektu kichu valo bhalo ami apni amar apnar tumi tomar amake apnake "
+        "dorkar onek ektu kichu valo bhalo ami apni amar apnar tumi tomar amake apnake "
         "janaben janan bolen bolben thik accha acha dhonnobad dhonyobad assalamualaikum "
-        "salam vaiya bhaiya agami porshu ajke kalke hoy hoise hoyeche"
+        "salam vaiya bhaiya agami porshu ajke kalke hoy hoise hoyeche "
+        "korte koren korun korben korchi korsi dite nite dile nile din diben "
+        "niben pathan pathaben pathiye bolte bolun jabe parben chaile "
+        "obostha damer dame sathe kotha ekta ekhon akhon tahole kintu amader apnader "
+        "bujhi bujhlam"
     ).split()
 )
 _WEAK = frozenset(
-    canon_latin(w) for w in "ki na ta er ar o dam chai den dao ji jee ha haa hae aj kal din".split()
+    # "taka" too: "6000 taka" is how English-writing customers in Bangladesh say it.
+    canon_latin(w)
+    for w in "ki na ta er ar o dam chai den dao ji jee ha haa hae aj kal taka".split()
 )
 _GREETING_EN = frozenset("hi hello hey thanks thank ok okay yes no price".split())
 

@@ -362,6 +362,6 @@ def test_a_failing_event_is_retried_then_handed_to_a_human(app, customer, monkey
     db = c.runtime.db()
     assert db.execute("SELECT status, attempts FROM inbox").fetchone() == ("failed", 3)
     assert c.replies() == [
-        "দুঃখিত, আমাদের দিকে একটু সমস্যা হয়েছে। আমাদের একজন প্রতিনিধি শিগগিরই আপনার সাথে যোগাযোগ করবেন।"
+        "দুঃখিত, একটা সমস্যা হয়েছে। আমাদের একজন প্রতিনিধি শিগগিরই আপনার সাথে যোগাযোগ করবেন।"
     ]
     assert [i["reason"] for i in open_queue(app)] == ["error"]

@@ -26,6 +26,11 @@ intents:
   - id: human
     match: [human, agent, manush, মানুষ, "talk to a person"]
     do: handoff
+  - id: complaint
+    match: [ছেঁড়া, torn]
+    say: {bn: "খুবই দুঃখিত! ছবি পাঠালে আমরা এখনই দেখছি।", en: "We are so sorry! Send us a photo and we will look at once."}
+    do: handoff
+    priority: high
 
 flows:
   welcome:
@@ -104,6 +109,7 @@ def test_a_handoff_on_friday_night_says_staff_answer_tomorrow_morning_in_bangla(
     [reply] = c.says("মানুষ")
     assert re.search(r"আমাদের প্রতিনিধি .*সকাল ১০টায় উত্তর দেবেন", reply), reply
     assert "আগামীকাল সকাল ১০টায়" in reply
+    assert "শিগগিরই" not in reply  # no "shortly" while the shop is closed
     assert not re.search(r"[0-9]", reply)  # Bengali digits only
     [item] = queue.waiting(runtime.db(), runtime.clock())
     assert item["answer_by"] == at(28, 10).timestamp()
@@ -112,7 +118,7 @@ def test_a_handoff_on_friday_night_says_staff_answer_tomorrow_morning_in_bangla(
 def test_a_handoff_on_friday_night_says_tomorrow_in_english(shop, customer):
     app, runtime = shop(at(27, 22, 30))
     [reply] = customer(target_app=app).says("I want to talk to a person please")
-    assert reply.endswith("We are closed now; our team will reply tomorrow at 10:00 AM."), reply
+    assert reply == "Thank you! We are closed right now; our team will reply tomorrow at 10:00 AM."
     [item] = queue.waiting(runtime.db(), runtime.clock())
     assert item["answer_by"] == at(28, 10).timestamp()
 
@@ -129,3 +135,20 @@ def test_a_handoff_in_opening_hours_promises_no_later_time(shop, customer):
     assert "উত্তর দেবেন" not in reply
     [item] = queue.waiting(runtime.db(), runtime.clock())
     assert item["answer_by"] is None
+
+
+def test_an_intent_that_says_and_hands_off_sends_only_the_owners_words(shop, customer):
+    app, runtime = shop(at(28, 11))
+    replies = customer(target_app=app).says("কাপড়টা ছেঁড়া, ফেরত দিতে চাই")
+    assert replies == ["খুবই দুঃখিত! ছবি পাঠালে আমরা এখনই দেখছি।"]  # no thank-you after it
+    [item] = queue.waiting(runtime.db(), runtime.clock())
+    assert item["reason"] == "complaint" and item["priority"] == "high"
+
+
+def test_closed_the_owners_words_are_followed_by_when_staff_answer(shop, customer):
+    app, runtime = shop(at(27, 22, 30))
+    [reply] = customer(target_app=app).says("The kameez came torn")
+    assert reply == (
+        "We are so sorry! Send us a photo and we will look at once.\n\n"
+        "We are closed right now; our team will reply tomorrow at 10:00 AM."
+    )

@@ -32,7 +32,7 @@ def used_msgids() -> dict[str, str]:
 def test_extraction_sees_engine_texts_as_well_as_workspace_texts():
     used = used_msgids()
     assert "Please answer yes or no." in used  # N_() in bot/engine.py
-    assert "We are closed now; our team will reply {when}." in used  # _(lang, "...")
+    assert "We are closed right now; our team will reply {when}." in used  # _(lang, "...")
     assert "Reply queued." in used  # _("...") in the workspace
     assert "Claimed by %(name)s" in used  # a template
     assert len(used) > 100
