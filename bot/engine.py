@@ -262,6 +262,7 @@ class Engine:
                 return
             if self._answer(turn, step, text, ev.payload, out):
                 return
+        before = turn.language  # "বাংলা" switches by its script and asks for Bangla: say so
         if new:
             detected = textnorm.detect_language(text) if text else None
             if detected in self.book.settings.languages:
@@ -291,7 +292,7 @@ class Engine:
                     at = next((i for i, a in enumerate(out) if isinstance(a, runner.Ask)), len(out))
                     out.insert(at, runner.Say(text=runner.render(self.book, turn, intent.say)))
                     return
-                self._intent(turn, intent, out)
+                self._intent(turn, intent, out, before=None if new else before)
                 return
         if step is not None:
             self._answer(turn, step, text, ev.payload, out)
@@ -308,7 +309,7 @@ class Engine:
             )
         )
 
-    def _intent(self, turn: runner.Turn, intent, out: list) -> None:
+    def _intent(self, turn: runner.Turn, intent, out: list, before: str | None = None) -> None:
         if intent.say is not None:
             out.append(runner.Say(text=runner.render(self.book, turn, intent.say)))
         action = intent.do
@@ -330,7 +331,7 @@ class Engine:
         elif action == "goto" and intent.goto:
             runner.start_flow(self.book, turn, intent.goto, out)
         elif action == "language":
-            self._set_language(turn, getattr(intent, "language", None) or "", out)
+            self._set_language(turn, getattr(intent, "language", None) or "", out, before)
             self._repeat_question(turn, out)
         else:
             self._repeat_question(turn, out)
@@ -383,8 +384,10 @@ class Engine:
         ):
             turn.language = detected
 
-    def _set_language(self, turn: runner.Turn, lang: str, out: list) -> None:
-        if lang in self.book.settings.languages and lang != turn.language:
+    def _set_language(
+        self, turn: runner.Turn, lang: str, out: list, before: str | None = None
+    ) -> None:
+        if lang in self.book.settings.languages and lang != (before or turn.language):
             turn.language = lang
             turn.state["language_set"] = True
             out.append(runner.Say(text=_(lang, "Sure, I'll write in English from now on.")))

@@ -365,3 +365,28 @@ def test_a_failing_event_is_retried_then_handed_to_a_human(app, customer, monkey
         "দুঃখিত, একটা সমস্যা হয়েছে। আমাদের একজন প্রতিনিধি শিগগিরই আপনার সাথে যোগাযোগ করবেন।"
     ]
     assert [i["reason"] for i in open_queue(app)] == ["error"]
+
+
+LANGUAGE_FLOWS = """
+settings:
+  business: {bn: টেস্ট শপ, en: Test Shop}
+  languages: [bn, en]
+intents:
+  - {id: english, match: [English, ইংরেজি], do: language, language: en}
+  - {id: bangla, match: [বাংলা, bangla], do: language, language: bn}
+flows:
+  welcome:
+    start_on: [get_started, first_message]
+    steps:
+      - id: need
+        ask: {bn: "কোন পণ্যটি খুঁজছেন?", en: "What are you looking for?"}
+"""
+
+
+@pytest.mark.parametrize("word", ["বাংলা", "bangla"])
+def test_asking_for_bangla_is_confirmed_however_it_is_written(make_app, customer, word):
+    c = customer(target_app=make_app(LANGUAGE_FLOWS))
+    c.says("Hello, I am looking for a gift")
+    assert c.conversation()["language"] == "en"
+    assert c.says(word) == ["ঠিক আছে, এখন থেকে বাংলায় লিখছি।\n\nকোন পণ্যটি খুঁজছেন?"]
+    assert c.conversation()["language"] == "bn"
