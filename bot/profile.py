@@ -1,8 +1,10 @@
 """``python app.py setup-page``: the page's Messenger profile from flows.yaml.
 
-Get Started (payload ``GET_STARTED``), greetings, ice breakers and the persistent menu,
-in the ``default`` locale (English, or the first language without English) and ``bn_IN``
-for Bangla — Meta has no ``bn_BD`` (shared/messenger/README.md §7).
+Get Started (payload ``GET_STARTED``), greetings, ice breakers and the persistent menu.
+Messenger's ``default`` locale carries the first of ``settings.languages`` (the shop's
+default language); every other language gets its own Messenger locales: Bangla ``bn_IN``
+(Meta has no ``bn_BD``, shared/messenger/README.md §7), English ``en_US`` and ``en_GB``.
+Meta's limits (160 greeting characters, 4 ice breakers, 20 menu items) hold per locale.
 """
 
 from __future__ import annotations
@@ -19,7 +21,8 @@ GREETING_LIMIT = 160  # characters, Meta's limit
 ICE_BREAKER_LIMIT = 4
 MENU_LIMIT = 20
 MENU_TITLE_LIMIT = 30
-BANGLA_LOCALE = "bn_IN"
+# our language -> the Messenger locales its customers' phones report (Supported Locales)
+MESSENGER_LOCALES = {"bn": ("bn_IN",), "en": ("en_US", "en_GB")}
 
 
 def _cut(text: str, limit: int) -> str:
@@ -27,12 +30,13 @@ def _cut(text: str, limit: int) -> str:
 
 
 def locales(book) -> list[tuple[str, str]]:
-    """(Messenger locale, our language): ``default`` first, then ``bn_IN`` for Bangla."""
-    languages = list(book.settings.languages)
-    default = "en" if "en" in languages else languages[0]
-    out = [("default", default)]
-    if "bn" in languages:
-        out.append((BANGLA_LOCALE, "bn"))
+    """(Messenger locale, our language): ``default`` in the first of settings.languages,
+    then the Messenger locales of each other language (a language without one is left to
+    ``default``)."""
+    first, *others = book.settings.languages
+    out = [("default", first)]
+    for lang in others:
+        out.extend((locale, lang) for locale in MESSENGER_LOCALES.get(lang, ()))
     return out
 
 
@@ -53,12 +57,16 @@ def build_profile(book) -> tuple[dict[str, Any], list[str]]:
     warnings: list[str] = []
     profile: dict[str, Any] = {"get_started": {"payload": "GET_STARTED"}}
     pairs = locales(book)
+    for lang in book.settings.languages[1:]:
+        if lang not in MESSENGER_LOCALES:
+            warnings.append(f"{lang} has no Messenger locale; its customers see the default texts")
     if book.greeting:
         greeting = []
         for locale, lang in pairs:
             text = _text(book, book.greeting, lang)
-            if len(text) > GREETING_LIMIT:
-                warnings.append(f"greeting ({lang}) is cut to {GREETING_LIMIT} characters")
+            warning = f"greeting ({lang}) is cut to {GREETING_LIMIT} characters"
+            if len(text) > GREETING_LIMIT and warning not in warnings:
+                warnings.append(warning)
             greeting.append({"locale": locale, "text": _cut(text, GREETING_LIMIT)})
         profile["greeting"] = greeting
     ice = list(book.ice_breakers or ())

@@ -11,11 +11,14 @@ import logging
 import string
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any
+from zoneinfo import ZoneInfo
+
+from babel.dates import format_date
 
 from bot import textnorm, validators
-from bot.i18n import format_number, pick
+from bot.i18n import bn_digits, format_number, pick
 
 log = logging.getLogger(__name__)
 
@@ -103,7 +106,7 @@ def render(book, turn: Turn, text: Mapping[str, str] | str | None) -> str:
     values["score"] = turn.score
     values["qualify_score"] = s.qualify_score
     for key, value in turn.answers.items():
-        values[key] = _answer_text(book, key, value, turn.language)
+        values[key] = _answer_text(book, key, value, turn.language, turn.now)
     try:
         out = string.Formatter().vformat(raw, (), values)
     except (ValueError, IndexError, AttributeError):
@@ -113,7 +116,9 @@ def render(book, turn: Turn, text: Mapping[str, str] | str | None) -> str:
     )
 
 
-def _answer_text(book, key: str, value: Any, lang: str) -> str:
+def _answer_text(book, key: str, value: Any, lang: str, now: datetime | None = None) -> str:
+    if isinstance(value, str) and _is_date_answer(book, key):
+        return format_day(value, lang, book.settings.timezone, now)
     if isinstance(value, bool):
         return {True: {"bn": "হ্যাঁ", "en": "yes"}, False: {"bn": "না", "en": "no"}}[value][
             "bn" if lang == "bn" else "en"
@@ -123,6 +128,32 @@ def _answer_text(book, key: str, value: Any, lang: str) -> str:
     if value is None:
         return ""
     return str(value)
+
+
+def _is_date_answer(book, key: str) -> bool:
+    """Whether ``key`` is the id of a ``type: date`` question in some flow."""
+    for flow in book.flows.values():
+        path = flow.asks.get(key)
+        if path is not None and flow.at(path).type == "date":
+            return True
+    return False
+
+
+def format_day(iso: str, lang: str, timezone: str, now: datetime | None = None) -> str:
+    """A saved date ("2026-11-30") as the customer reads it: "৩০ নভেম্বর" / "30 November",
+    with the year only when it is not this year in the business's timezone. The saved
+    answer stays ISO (answers, API, CSV and expressions use it); only texts show this.
+    A value that is not an ISO date is shown as saved."""
+    try:
+        day = date.fromisoformat(iso)
+    except ValueError:
+        return iso
+    zone = ZoneInfo(timezone)
+    this_year = (now.astimezone(zone) if now else datetime.now(zone)).year
+    pattern = "d MMMM" if day.year == this_year else "d MMMM y"
+    if lang == "bn":
+        return bn_digits(format_date(day, pattern, locale="bn"))
+    return format_date(day, pattern, locale="en")
 
 
 def env(book, turn: Turn) -> dict[str, Any]:

@@ -80,8 +80,12 @@ def test_english_customer_gets_the_catalog_and_orders(app, customer):
     assert c.quick_replies() == ["Yes", "No"]
     assert c.says("yes") == ["When do you want delivery?"]
     assert c.says("tomorrow") == ["Your email (or 'skip')"]
-    tomorrow = time.strftime("%Y-%m-%d", time.gmtime(time.time() + 6 * 3600 + 86400))
-    assert c.says("skip") == [f"Thanks! We will deliver on {tomorrow}."]
+    day = time.gmtime(time.time() + 6 * 3600 + 86400)  # tomorrow in Dhaka
+    tomorrow = time.strftime("%Y-%m-%d", day)
+    shown = f"{day.tm_mday} {time.strftime('%B', day)}"  # 30 November: no year this year
+    if day.tm_year != time.gmtime(time.time() + 6 * 3600).tm_year:
+        shown += f" {day.tm_year}"
+    assert c.says("skip") == [f"Thanks! We will deliver on {shown}."]
     conv = c.conversation()
     assert conv["answers"]["when"] == tomorrow
     assert conv["answers"]["email"] is None

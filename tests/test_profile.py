@@ -83,38 +83,72 @@ def test_dry_run_prints_the_request_in_the_shape_of_the_fixture(setup_page, grap
     assert graph.requests == []  # nothing was sent
 
 
+GREETING_BN = "আসসালামু আলাইকুম {{user_first_name}}! স্বপ্ন ফ্যাশন-এ স্বাগতম।"
+GREETING_EN = "Hello {{user_first_name}}! Welcome to Shopno Fashion."
+
+
 def test_dry_run_body_holds_the_owners_texts_per_locale(setup_page):
+    """languages: [bn, en]: Bangla is the default; English gets en_US and en_GB."""
     _, body = dry_run_request(setup_page("--dry-run"))
     assert body["get_started"] == {"payload": "GET_STARTED"}
     assert body["greeting"] == [
-        {"locale": "default", "text": "Hello {{user_first_name}}! Welcome to Shopno Fashion."},
-        {"locale": "bn_IN", "text": "আসসালামু আলাইকুম {{user_first_name}}! স্বপ্ন ফ্যাশন-এ স্বাগতম।"},
+        {"locale": "default", "text": GREETING_BN},
+        {"locale": "en_US", "text": GREETING_EN},
+        {"locale": "en_GB", "text": GREETING_EN},
     ]
+    assert [i["locale"] for i in body["ice_breakers"]] == ["default", "en_US", "en_GB"]
     assert body["ice_breakers"][0]["call_to_actions"] == [
-        {"question": "What is the price?", "payload": "ICE_BREAKER:price"},
-        {"question": "How long does delivery take?", "payload": "ICE_BREAKER:delivery"},
+        {"question": "দাম কত?", "payload": "ICE_BREAKER:price"},
+        {"question": "ডেলিভারি কতদিনে?", "payload": "ICE_BREAKER:delivery"},
     ]
-    assert body["ice_breakers"][1]["locale"] == "bn_IN"
-    assert body["ice_breakers"][1]["call_to_actions"][0]["question"] == "দাম কত?"
+    for english in body["ice_breakers"][1:]:
+        assert english["call_to_actions"] == [
+            {"question": "What is the price?", "payload": "ICE_BREAKER:price"},
+            {"question": "How long does delivery take?", "payload": "ICE_BREAKER:delivery"},
+        ]
+    [default, us, gb] = body["persistent_menu"]
+    assert (default["locale"], us["locale"], gb["locale"]) == ("default", "en_US", "en_GB")
+    assert default["composer_input_disabled"] is False
+    assert [b["title"] for b in default["call_to_actions"]] == [
+        "মানুষের সাথে কথা",
+        "আবার শুরু",
+        "ওয়েবসাইট",
+    ]
+    assert (
+        us["call_to_actions"]
+        == gb["call_to_actions"]
+        == [
+            {"type": "postback", "title": "Talk to a person", "payload": "HUMAN"},
+            {"type": "postback", "title": "Start over", "payload": "GET_STARTED"},
+            {"type": "web_url", "title": "Our website", "url": "https://shop.example.com/"},
+        ]
+    )
+    assert body["whitelisted_domains"] == ["https://shop.example.com"]
+
+
+def test_an_english_first_shop_uses_english_as_default_and_bn_in_for_bangla(setup_page):
+    english_first = FLOWS.replace("languages: [bn, en]", "languages: [en, bn]")
+    _, body = dry_run_request(setup_page("--dry-run", text=english_first))
+    assert body["greeting"] == [
+        {"locale": "default", "text": GREETING_EN},
+        {"locale": "bn_IN", "text": GREETING_BN},
+    ]
     [default, bangla] = body["persistent_menu"]
     assert (default["locale"], bangla["locale"]) == ("default", "bn_IN")
-    assert default["composer_input_disabled"] is False
-    assert default["call_to_actions"] == [
-        {"type": "postback", "title": "Talk to a person", "payload": "HUMAN"},
-        {"type": "postback", "title": "Start over", "payload": "GET_STARTED"},
-        {"type": "web_url", "title": "Our website", "url": "https://shop.example.com/"},
-    ]
+    assert default["call_to_actions"][0]["title"] == "Talk to a person"
     assert bangla["call_to_actions"][0]["title"] == "মানুষের সাথে কথা"
-    assert body["whitelisted_domains"] == ["https://shop.example.com"]
+    assert body["ice_breakers"][1]["call_to_actions"][0]["question"] == "দাম কত?"
 
 
 def test_a_long_greeting_is_cut_to_messengers_limit(setup_page):
     long = FLOWS.replace("Welcome to {business}.", "Welcome to {business}. " + "x" * 200)
     result = setup_page("--dry-run", text=long)
     _, body = dry_run_request(result)
-    assert [len(g["text"]) for g in body["greeting"]] == [160, len(body["greeting"][1]["text"])]
-    assert body["greeting"][0]["text"].endswith("…")
-    assert "greeting (en) is cut to 160 characters" in result.stderr
+    [bangla, us, gb] = body["greeting"]
+    assert bangla["text"] == GREETING_BN
+    assert len(us["text"]) == len(gb["text"]) == 160
+    assert us["text"].endswith("…")
+    assert result.stderr.count("greeting (en) is cut to 160 characters") == 1
 
 
 def test_more_than_four_ice_breakers_are_refused_with_the_line(setup_page, graph):
@@ -132,10 +166,8 @@ def test_more_than_four_ice_breakers_are_refused_with_the_line(setup_page, graph
 def test_a_bangla_only_shop_uses_bangla_as_the_default_locale(setup_page):
     bangla = FLOWS.replace("languages: [bn, en]", "languages: [bn]")
     _, body = dry_run_request(setup_page("--dry-run", text=bangla))
-    assert body["greeting"][0] == {
-        "locale": "default",
-        "text": "আসসালামু আলাইকুম {{user_first_name}}! স্বপ্ন ফ্যাশন-এ স্বাগতম।",
-    }
+    assert body["greeting"] == [{"locale": "default", "text": GREETING_BN}]
+    assert [m["locale"] for m in body["persistent_menu"]] == ["default"]
 
 
 def test_without_whitelisted_domains_the_key_is_left_out(setup_page):
@@ -153,7 +185,10 @@ def test_setup_page_posts_the_profile_to_the_graph_api(setup_page, graph):
     assert request["token"] == PAGE_TOKEN
     assert request["body"] == expected
     last = result.stdout.strip().splitlines()[-1]
-    assert last.startswith("Set: get_started (GET_STARTED); greeting (default, bn_IN)")
+    assert last.startswith(
+        "Set: get_started (GET_STARTED); greeting (default, en_US, en_GB); "
+        "ice_breakers (default, en_US, en_GB; 2 each)"
+    )
     assert PAGE_TOKEN not in result.output
 
 
@@ -168,3 +203,23 @@ def test_setup_page_reports_metas_refusal(setup_page, graph):
     result = setup_page(token="a-wrong-token")
     assert result.exit_code == 1
     assert "Meta refused the profile" in result.output
+
+
+def test_a_language_without_a_messenger_locale_is_left_to_default_with_a_warning():
+    from types import SimpleNamespace
+
+    from bot.profile import build_profile
+
+    book = SimpleNamespace(
+        settings=SimpleNamespace(business={}, languages=("bn", "hi", "en"), extra={}),
+        greeting={"bn": "স্বাগতম", "hi": "स्वागत है", "en": "Welcome"},
+        ice_breakers=(),
+        menu=(),
+    )
+    profile, warnings = build_profile(book)
+    assert profile["greeting"] == [
+        {"locale": "default", "text": "স্বাগতম"},
+        {"locale": "en_US", "text": "Welcome"},
+        {"locale": "en_GB", "text": "Welcome"},
+    ]
+    assert warnings == ["hi has no Messenger locale; its customers see the default texts"]
