@@ -77,16 +77,16 @@ class _Compiler:
             return ()
         out: list[Step] = []
         left: Step | None = None  # the step after which nothing in this block runs
-        warned = False
+        reported = False
         for i, item in enumerate(items):
             at = items.where(i)
-            if left is not None and not warned:
-                warned = True
+            if left is not None and not reported:
+                reported = True  # once per block: the steps after it are unreachable too
                 why = (
                     "every branch of the if step" if left.kind == "if" else f"the {left.kind} step"
                 )
-                self.r.warn(at, f"this step is never reached: {why} on line {left.line} leaves "
-                                "the flow")  # fmt: skip
+                self.r.error(at, f"this step is never reached: {why} on line {left.line} leaves "
+                                 "the flow; move it above, or remove it")  # fmt: skip
             step = self.step(item, at, owner, f"{prefix}{i + 1}", (*path, i))
             if step is not None:
                 out.append(step)
@@ -274,17 +274,19 @@ class _Compiler:
                 else None
             )
             fields: dict[str, Any] = {"priority": "normal", "language": None}
-            do = m.get("do") or ("goto" if "goto" in m else "language" if "language" in m else None)
+            do, given = flowparts.intent_do(self, m)  # given: the map the action's value is in
             if do is not None:
-                if r.choice(do, m.where("do"), "do", INTENT_ACTIONS):
-                    INTENT_ACTIONS[do](self, m, fields)
-                else:
-                    do = None
-            elif say is None:
+                INTENT_ACTIONS[do](self, given, fields)
+            elif say is None and not m.get("do"):
                 r.error(at, f"intent {name!r} does nothing: give it say: or do:")
-            goto = r.word(m["goto"], m.where("goto"), "goto") if m.get("goto") is not None else None
+            src = given if "goto" in given else m
+            goto = (
+                r.word(src["goto"], src.where("goto"), "goto")
+                if src.get("goto") is not None
+                else None
+            )
             if goto:
-                self.refs.flow(goto, m.where("goto"), f"intent {name!r} goto")
+                self.refs.flow(goto, src.where("goto"), f"intent {name!r} goto")
             if iid is not None:
                 seen.setdefault(iid, at[1])
                 out.append(Intent(iid, tuple(str(w).strip() for w in words if str(w).strip()), say,
@@ -293,13 +295,19 @@ class _Compiler:
         return tuple(out)
 
     def stages(self, value: Any, where: Where) -> tuple[Stage, ...]:
+        """The default stages with the owner's ``stages:`` merged in.
+
+        An entry with a default id renames that stage (and may give it on_enter) in its
+        place; a new id is the owner's own stage, placed before the next default stage
+        written after it, or else after post_sales (lost stays last). So a partial map
+        never drops a default stage, and the default moves of DESIGN.md stay as they are.
+        """
         r = self.r
-        if value is None:
-            return tuple(Stage(sid, MappingProxyType(name)) for sid, name in DEFAULT_STAGES)
+        merged = {sid: Stage(sid, MappingProxyType(name)) for sid, name in DEFAULT_STAGES}
         m = r.map(value, where, "stages")
         if m is None:
-            return self.stages(None, where)
-        out = []
+            return tuple(merged.values())
+        given: dict[str, Stage] = {}
         for sid, item in m.items():
             at = m.where(sid)
             if r.word(sid, at, "stage id", NAME) is None:
@@ -319,13 +327,23 @@ class _Compiler:
                                 "button: {title: …, flow: <id>}")  # fmt: skip
             else:
                 name = r.text(item, at, f"the name of stage {sid!r}")
-            out.append(Stage(sid, name or MappingProxyType({r.languages[0]: sid}), on_enter))
-        if not out:
+            if name is None:
+                name = (
+                    merged[sid].name if sid in merged else MappingProxyType({r.languages[0]: sid})
+                )
+            given[sid] = Stage(sid, name, on_enter)
+        if not given:
             r.error(where, "stages: is empty; leave it out for the default stages")
-            return self.stages(None, where)
-        if "new" not in m:
-            r.error(where, "stages needs new: (every lead starts there)")
-        return tuple(out)
+        order = list(merged)
+        written = list(given)
+        for i, sid in enumerate(written):
+            if sid in merged:
+                continue
+            before = next((s for s in written[i + 1 :] if s in merged and s not in ("new", "lost")),
+                          "lost")  # fmt: skip
+            order.insert(order.index(before), sid)
+        merged.update(given)
+        return tuple(merged[sid] for sid in order)
 
     def book(self, tree: loader.Tree) -> FlowBook:
         """The whole tree; problems go to ``self.r``."""

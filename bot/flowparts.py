@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from bot import expr
-from bot.flowcheck import NAME, Where, kind_of
+from bot.flowcheck import NAME, Where, kind_of, suggest
 from bot.flowtypes import Button, Card, Choice, Path, Step
 from bot.loader import Map
 from bot.validators import VALIDATORS
@@ -98,6 +98,38 @@ INTENT_ACTIONS: dict[str, Callable[[_Compiler, Map, dict], None]] = {
     "goto": _intent_goto,  # start the flow in goto:
     "language": _intent_language,  # answer in language: bn|en from now on
 }
+# the actions whose value may also be written inside do:, as do: {goto: catalog}
+INTENT_VALUES = ("goto", "language")
+
+
+def intent_do(c: _Compiler, m: Map) -> tuple[str | None, Map]:
+    """An intent's do: word and the map its value is read from.
+
+    ``do: goto`` with ``goto: catalog`` beside it, ``do: {goto: catalog}`` and ``goto:
+    catalog`` alone are the same action; so are the three forms of ``language``. The word
+    is None when there is no action or it is wrong (the problem is reported).
+    """
+    r, do = c.r, m.get("do")
+    if not do:
+        return ("goto" if "goto" in m else "language" if "language" in m else None), m
+    if not isinstance(do, Map):
+        return r.choice(do, m.where("do"), "do", INTENT_ACTIONS), m
+    forms = "do: is handoff, opt_out, goto (or {goto: <flow>}) or language (or {language: en})"
+    word = next(iter(do))
+    if len(do) > 1:
+        r.error(m.where("do"), f"do: holds one action, not {len(do)}; {forms}")
+        return None, m
+    if word not in INTENT_VALUES:
+        if word in INTENT_ACTIONS:
+            r.error(do.where(word), f"do: {word} takes no value; write do: {word}")
+        else:
+            r.error(do.where(word), f"unknown action {word!r} in do:"
+                                    f"{suggest(word, INTENT_ACTIONS)}; {forms}")  # fmt: skip
+        return None, m
+    if word in m:
+        r.error(m.where(word), f"{word}: is given twice, inside do: and beside it; keep one")
+        return None, m
+    return word, do
 
 
 # --- steps -----------------------------------------------------------------------------------

@@ -185,12 +185,24 @@ _PLAIN = (
 )  # fmt: skip
 
 
+# PyYAML's context of an error inside { } or [ ] -> the bracket that opened it and its closer
+_FLOW_BRACKETS = {"flow mapping": ("{", "}"), "flow sequence": ("[", "]")}
+
+
 def _syntax_problem(file: str, text: str, error: yaml.YAMLError) -> Problem:
     mark = getattr(error, "problem_mark", None)
     problem = getattr(error, "problem", None) or str(error)
-    if "end of stream" in problem and getattr(error, "context_mark", None) is not None:
-        mark = error.context_mark  # where the unclosed quote or bracket begins
+    context = getattr(error, "context", None) or ""
+    context_mark = getattr(error, "context_mark", None)
+    if "end of stream" in problem and context_mark is not None:
+        mark = context_mark  # where the unclosed quote or bracket begins
     line = mark.line + 1 if mark is not None else 1
+    bracket = next((b for what, b in _FLOW_BRACKETS.items() if what in context), None)
+    if bracket and context_mark is not None and context_mark.line + 1 < line:
+        # PyYAML notices an unclosed { or [ only on a later line: point at the bracket
+        opened, closer = bracket
+        return Problem(file, context_mark.line + 1, f"YAML syntax: this {opened} is never closed "
+                       f"(YAML noticed on line {line}: it was still looking for , or {closer})")  # fmt: skip
     if "cannot start any token" in problem and mark is not None:
         lines = text.splitlines()
         if mark.line < len(lines) and "\t" in lines[mark.line][: mark.column + 1]:

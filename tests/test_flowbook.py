@@ -18,6 +18,7 @@ from bot.flowbook import (
     Button,
     Card,
     Choice,
+    Intent,
     Step,
     book_from_string,
     check,
@@ -216,20 +217,37 @@ def test_a_bangla_only_plain_string_is_a_warning_in_a_bilingual_book():
     ]
 
 
+UNREACHABLE = (
+    "this step is never reached: {} on line {} leaves the flow; move it above, or remove it"
+)
+
+
 @pytest.mark.parametrize(
-    ("steps", "expected"),
+    ("steps", "line", "why", "left"),
     [
-        ("- end\n- say: hi", "flows.yaml:9: warning: this step is never reached: the end step on line 8 leaves the flow"),
-        ("- goto: welcome\n- say: hi", "flows.yaml:9: warning: this step is never reached: the goto step on line 8 leaves the flow"),
-        ("- handoff: true\n- say: hi", "flows.yaml:9: warning: this step is never reached: the handoff step on line 8 leaves the flow"),
-        ("- if: score > 10\n  then: [end]\n  else: [goto: welcome]\n- say: hi",
-         "flows.yaml:11: warning: this step is never reached: every branch of the if step on line 8 leaves the flow"),
-        ("- if: score > 10\n  then:\n    - end\n    - say: hi",
-         "flows.yaml:11: warning: this step is never reached: the end step on line 10 leaves the flow"),
+        ("- end\n- say: hi", 9, "the end step", 8),
+        ("- goto: welcome\n- say: hi", 9, "the goto step", 8),
+        ("- handoff: true\n- say: hi", 9, "the handoff step", 8),
+        ("- if: score > 10\n  then: [end]\n  else: [goto: welcome]\n- say: hi", 11,
+         "every branch of the if step", 8),
+        ("- if: score > 10\n  then:\n    - end\n    - say: hi", 11, "the end step", 10),
+        ("- end\n- say: hi\n- say: again", 9, "the end step", 8),  # once per block
     ],
 )  # fmt: skip
-def test_unreachable_steps_are_warned_about(steps, expected):
-    assert problems(steps) == [expected]
+def test_unreachable_steps_are_errors(steps, line, why, left):
+    assert problems(steps) == [f"flows.yaml:{line}: " + UNREACHABLE.format(why, left)]
+    with pytest.raises(FlowError):
+        book_from_string(yaml_of(steps))
+
+
+def test_an_unreachable_step_fails_check_but_a_flow_nothing_leads_to_does_not(tmp_path):
+    path = tmp_path / "flows.yaml"
+    path.write_text(yaml_of("- end\n- say: hi"), "utf-8")
+    book, found = load_book(str(path))
+    assert book is None and [p.severity for p in found] == ["error"]
+    path.write_text(yaml_of(tail="  orphan: [end]\n"), "utf-8")
+    book, found = load_book(str(path))
+    assert book is not None and [p.severity for p in found] == ["warning"]
 
 
 def test_an_if_with_one_open_branch_does_not_make_the_next_step_unreachable():
@@ -455,7 +473,7 @@ def test_errors_fail_the_load_and_warnings_do_not(tmp_path):
 def test_book_from_string_raises_flow_error_listing_the_problems():
     with pytest.raises(FlowError) as e:
         book_from_string(yaml_of("- goto: nowhere\n- stage: nowhere"))
-    assert [p.severity for p in e.value.problems] == ["error", "warning", "error"]
+    assert [p.severity for p in e.value.problems] == ["error", "error", "error"]
     assert str(e.value).splitlines()[1] == "flows.yaml:8: goto: no flow named 'nowhere'"
 
 
@@ -667,3 +685,58 @@ def test_an_intent_word_matched_earlier_is_a_warning():
     assert problems(tail=tail) == [
         "flows.yaml:11: warning: intent 'cost': 'দাম' is also matched by intent 'price' (line 10), which is tried first"
     ]
+
+
+INTENT_TAIL = "  sizes: [end]\nintents:\n  - {}\n"
+
+
+@pytest.mark.parametrize(
+    "intent",
+    [
+        "{id: sizes, match: [সাইজ], do: {goto: sizes}}",
+        "{id: sizes, match: [সাইজ], do: goto, goto: sizes}",
+        "{id: sizes, match: [সাইজ], goto: sizes}",
+    ],
+)
+def test_an_intent_may_do_goto_as_a_map_word_and_key_or_key_alone(intent):
+    book = book_from_string(yaml_of(tail=INTENT_TAIL.format(intent)))
+    assert book.intents == (
+        Intent("sizes", ("সাইজ",), None, "goto", "sizes", "normal", "flows.yaml", 11, None),
+    )
+
+
+@pytest.mark.parametrize(
+    "intent",
+    [
+        "{id: en, match: [English], do: {language: en}}",
+        "{id: en, match: [English], do: language, language: en}",
+        "{id: en, match: [English], language: en}",
+    ],
+)
+def test_an_intent_may_do_language_as_a_map_word_and_key_or_key_alone(intent):
+    book = book_from_string(yaml_of(tail=INTENT_TAIL.format(intent)))
+    assert book.intents == (
+        Intent("en", ("English",), None, "language", None, "normal", "flows.yaml", 11, "en"),
+    )
+
+
+@pytest.mark.parametrize(
+    ("intent", "expected"),
+    [
+        ("{id: sizes, match: [সাইজ], do: {goto: size}}",
+         "flows.yaml:11: intent 'sizes' goto: no flow named 'size' (did you mean sizes?)"),
+        ("{id: sizes, match: [সাইজ], do: {goto: sizes, language: en}}",
+         "flows.yaml:11: do: holds one action, not 2; do: is handoff, opt_out, goto (or {goto: "
+         "<flow>}) or language (or {language: en})"),
+        ("{id: sizes, match: [সাইজ], do: {handoff: true}}",
+         "flows.yaml:11: do: handoff takes no value; write do: handoff"),
+        ("{id: sizes, match: [সাইজ], do: {gotoo: sizes}}",
+         "flows.yaml:11: unknown action 'gotoo' in do: (did you mean goto?); do: is handoff, opt_out, "
+         "goto (or {goto: <flow>}) or language (or {language: en})"),
+        ("{id: sizes, match: [সাইজ], do: {goto: sizes}, goto: sizes}",
+         "flows.yaml:11: goto: is given twice, inside do: and beside it; keep one"),
+        ("{id: sizes, match: [সাইজ], do: {goto: }}", "flows.yaml:11: do: goto needs goto: <flow id>"),
+    ],
+)  # fmt: skip
+def test_a_wrong_do_map_is_reported(intent, expected):
+    assert expected in problems(tail=INTENT_TAIL.format(intent))

@@ -75,13 +75,34 @@ def test_maps_and_lists_record_their_file_and_lines():
         ("a:\n\t- x\n", 2, "a tab character: indent with spaces only"),
         ("say: দাম: ১০০ টাকা\n", 1, "a ':' where YAML does not expect one (put text that contains "
          "': ' in quotes, or check the indentation)"),
-        ("x: [1, 2\ny: 3\n", 2, "a '[' list that is not closed with ']' on the same item"),
+        ("x: [1, 2\ny: 3\n", 1, "this [ is never closed (YAML noticed on line 2: it was still "
+         "looking for , or ])"),
+        ("x: [1, 2}\n", 1, "a '[' list that is not closed with ']' on the same item"),
     ],
 )  # fmt: skip
 def test_a_syntax_error_is_one_problem_at_its_line(yaml_text, line, message):
     value, problems = parse(yaml_text, "flows.yaml")
     assert value is None
     assert problems == [Problem("flows.yaml", line, f"YAML syntax: {message}")]
+
+
+@pytest.mark.parametrize(
+    ("yaml_text", "line", "noticed", "bracket"),
+    [
+        ("a: 1\n" * 7 + "b: {x: 1, y: 2\nc: 3\n", 8, 9, "{"),
+        ("steps:\n  - {say: hi\n  - end\n", 2, 4, "{"),
+        ("flows:\n  a: [end, say: hi\n  b: [end]\n", 2, 3, "["),
+        ("a: {\n  b: 1,\n  c: 2\n", 1, 4, "{"),
+    ],
+)
+def test_an_unclosed_flow_collection_is_reported_where_it_opens(yaml_text, line, noticed, bracket):
+    value, problems = parse(yaml_text, "flows.yaml")
+    closer = "}" if bracket == "{" else "]"
+    assert value is None
+    assert [str(p) for p in problems] == [
+        f"flows.yaml:{line}: YAML syntax: this {bracket} is never closed (YAML noticed on line "
+        f"{noticed}: it was still looking for , or {closer})"
+    ]
 
 
 def test_problem_prints_as_file_line_message():

@@ -3,14 +3,16 @@
 from __future__ import annotations
 
 import itertools
+from pathlib import Path
 from types import SimpleNamespace
 
 import pytest
 
 from bot.errors import StageError
-from bot.flowbook import book_from_string
+from bot.flowbook import book_from_string, load_book
 from bot.stages import StageMachine
 
+ROOT = Path(__file__).resolve().parents[1]
 DEFAULT = ["new", "qualified", "proposal", "negotiation", "converted", "post_sales", "lost"]
 ORDER = DEFAULT[:-1]
 
@@ -107,7 +109,7 @@ def test_triggers_are_named_after_their_destination(machine):
     assert machine.machine.auto_transitions is False
 
 
-def test_custom_stages_join_the_forward_order_where_written():
+def test_custom_stages_join_the_defaults_before_the_default_written_after_them():
     book = book_from_string(
         """
 settings: {business: দোকান, languages: [bn]}
@@ -122,8 +124,71 @@ flows:
 """
     )
     machine = StageMachine(book)
-    assert machine.stages == ("new", "qualified", "sample_sent", "converted", "lost")
-    assert machine.legal_moves("qualified") == ["sample_sent", "converted", "lost"]
-    assert machine.legal_moves("sample_sent") == ["converted", "lost"]
+    assert machine.stages == (
+        "new", "qualified", "proposal", "negotiation", "sample_sent", "converted", "post_sales",
+        "lost",
+    )  # fmt: skip
+    assert machine.legal_moves("negotiation") == [
+        "proposal", "sample_sent", "converted", "post_sales", "lost",
+    ]  # fmt: skip
+    assert machine.legal_moves("sample_sent") == ["converted", "post_sales", "lost"]
     assert not machine.can_move("converted", "sample_sent")
     assert machine.legal_moves("lost") == ["new"]
+    assert book.stage("qualified").name == {"bn": "যোগ্য"}
+
+
+PARTIAL = """
+settings: {business: {bn: দোকান, en: Shop}}
+stages:
+%s
+flows:
+  welcome:
+    start_on: [get_started]
+    steps:
+      - stage: qualified
+      - stage: negotiation
+      - end
+"""
+
+
+def test_a_partial_stages_map_renames_and_keeps_every_default_stage():
+    book = book_from_string(PARTIAL % "  new: {bn: নতুন লিড, en: New lead}")
+    assert [s.id for s in book.stages] == DEFAULT
+    assert book.stage("new").name == {"bn": "নতুন লিড", "en": "New lead"}
+    assert book.stage("qualified").name == {"bn": "যোগ্য লিড", "en": "Qualified"}
+    machine = StageMachine(book)
+    for src, dest in itertools.product(DEFAULT, DEFAULT):
+        assert machine.can_move(src, dest) is expected_legal(src, dest)
+
+
+def test_a_default_stage_may_get_on_enter_in_its_own_place():
+    book = book_from_string(
+        PARTIAL % "  converted:\n    name: {bn: বিক্রি, en: Sold}\n    on_enter:\n"
+        "      - say: {bn: ধন্যবাদ, en: Thanks}"
+    )
+    assert [s.id for s in book.stages] == DEFAULT
+    converted = book.stage("converted")
+    assert converted.name == {"bn": "বিক্রি", "en": "Sold"}
+    assert [step.text for step in converted.on_enter] == [{"bn": "ধন্যবাদ", "en": "Thanks"}]
+
+
+def test_an_owner_stage_written_alone_goes_after_post_sales_and_keeps_the_default_moves():
+    book = book_from_string(
+        PARTIAL % "  new: {bn: নতুন লিড, en: New lead}\n  repeat: {bn: আবার ক্রেতা, en: Repeat buyer}"
+    )
+    machine = StageMachine(book)
+    assert machine.stages == (*DEFAULT[:-1], "repeat", "lost")
+    assert book.stage("repeat").name == {"bn": "আবার ক্রেতা", "en": "Repeat buyer"}
+    for src, dest in itertools.product(DEFAULT, DEFAULT):
+        assert machine.can_move(src, dest) is expected_legal(src, dest)
+    assert machine.legal_moves("post_sales") == ["repeat", "lost"]
+    assert machine.legal_moves("repeat") == ["lost"]
+    assert machine.legal_moves("lost") == ["new"]
+
+
+def test_the_cake_shop_keeps_advance_paid_between_negotiation_and_converted():
+    book, problems = load_book(str(ROOT / "flows" / "examples" / "cake_shop.yaml"))
+    assert book is not None, problems
+    machine = StageMachine(book)
+    assert machine.stages == (*DEFAULT[:4], "advance_paid", *DEFAULT[4:])
+    assert machine.legal_moves("advance_paid") == ["converted", "post_sales", "lost"]
