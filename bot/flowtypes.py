@@ -158,6 +158,7 @@ class FlowBook:
     _starts: Mapping[str, tuple[Flow, ...]] = field(
         default_factory=lambda: EMPTY, repr=False, compare=False
     )
+    date_answers: frozenset[str] = field(default=frozenset(), repr=False, compare=False)
 
     def __post_init__(self) -> None:
         starts: dict[str, list[Flow]] = {}
@@ -167,6 +168,11 @@ class FlowBook:
         object.__setattr__(
             self, "_starts", MappingProxyType({k: tuple(v) for k, v in starts.items()})
         )
+        # ids of type: date questions, so texts show their answers as dates (runner.render)
+        dates = {
+            k for f in self.flows.values() for k, p in f.asks.items() if f.at(p).type == "date"
+        }
+        object.__setattr__(self, "date_answers", frozenset(dates))
 
     def stage(self, id: str) -> Stage:
         """The stage with this id; KeyError when there is none."""

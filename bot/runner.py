@@ -117,7 +117,7 @@ def render(book, turn: Turn, text: Mapping[str, str] | str | None) -> str:
 
 
 def _answer_text(book, key: str, value: Any, lang: str, now: datetime | None = None) -> str:
-    if isinstance(value, str) and _is_date_answer(book, key):
+    if isinstance(value, str) and key in book.date_answers:
         return format_day(value, lang, book.settings.timezone, now)
     if isinstance(value, bool):
         return {True: {"bn": "হ্যাঁ", "en": "yes"}, False: {"bn": "না", "en": "no"}}[value][
@@ -128,15 +128,6 @@ def _answer_text(book, key: str, value: Any, lang: str, now: datetime | None = N
     if value is None:
         return ""
     return str(value)
-
-
-def _is_date_answer(book, key: str) -> bool:
-    """Whether ``key`` is the id of a ``type: date`` question in some flow."""
-    for flow in book.flows.values():
-        path = flow.asks.get(key)
-        if path is not None and flow.at(path).type == "date":
-            return True
-    return False
 
 
 def format_day(iso: str, lang: str, timezone: str, now: datetime | None = None) -> str:

@@ -690,34 +690,24 @@ def test_an_intent_word_matched_earlier_is_a_warning():
 INTENT_TAIL = "  sizes: [end]\nintents:\n  - {}\n"
 
 
-@pytest.mark.parametrize(
-    "intent",
-    [
-        "{id: sizes, match: [সাইজ], do: {goto: sizes}}",
-        "{id: sizes, match: [সাইজ], do: goto, goto: sizes}",
-        "{id: sizes, match: [সাইজ], goto: sizes}",
-    ],
-)
-def test_an_intent_may_do_goto_as_a_map_word_and_key_or_key_alone(intent):
-    book = book_from_string(yaml_of(tail=INTENT_TAIL.format(intent)))
-    assert book.intents == (
-        Intent("sizes", ("সাইজ",), None, "goto", "sizes", "normal", "flows.yaml", 11, None),
-    )
+GOTO_SIZES = Intent("sizes", ("সাইজ",), None, "goto", "sizes", "normal", "flows.yaml", 11, None)
+LANGUAGE_EN = Intent("en", ("English",), None, "language", None, "normal", "flows.yaml", 11, "en")
 
 
 @pytest.mark.parametrize(
-    "intent",
+    ("intent", "expected"),
     [
-        "{id: en, match: [English], do: {language: en}}",
-        "{id: en, match: [English], do: language, language: en}",
-        "{id: en, match: [English], language: en}",
+        ("{id: sizes, match: [সাইজ], do: {goto: sizes}}", GOTO_SIZES),
+        ("{id: sizes, match: [সাইজ], do: goto, goto: sizes}", GOTO_SIZES),
+        ("{id: sizes, match: [সাইজ], goto: sizes}", GOTO_SIZES),
+        ("{id: en, match: [English], do: {language: en}}", LANGUAGE_EN),
+        ("{id: en, match: [English], do: language, language: en}", LANGUAGE_EN),
+        ("{id: en, match: [English], language: en}", LANGUAGE_EN),
     ],
 )
-def test_an_intent_may_do_language_as_a_map_word_and_key_or_key_alone(intent):
+def test_an_intent_may_do_goto_or_language_as_a_map_word_and_key_or_key_alone(intent, expected):
     book = book_from_string(yaml_of(tail=INTENT_TAIL.format(intent)))
-    assert book.intents == (
-        Intent("en", ("English",), None, "language", None, "normal", "flows.yaml", 11, "en"),
-    )
+    assert book.intents == (expected,)
 
 
 @pytest.mark.parametrize(
