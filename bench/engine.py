@@ -24,9 +24,9 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from bot.engine import Engine  # noqa: E402
-from bot.events import Event  # noqa: E402
-from bot.flowbook import load_book  # noqa: E402
+from bot.book.compiler import load_book  # noqa: E402
+from bot.conversation.engine import Engine  # noqa: E402
+from bot.messenger.events import Event  # noqa: E402
 from store import inbox  # noqa: E402
 from store.db import connect, migrate  # noqa: E402
 

@@ -19,24 +19,42 @@ class WriterLock:
     to 100 ms (that showed as a 270 ms p99 in bench/webhook.py). Other processes still
     meet BEGIN IMMEDIATE and busy_timeout.
 
-    Ordinary writers pass a turnstile one at a time before they wait for the lock, so a
-    writer that asks to go ``ahead`` (the engine: the one queue every reply goes through)
-    competes with at most one of them instead of every webhook and sender thread.
+    A writer that asks to go ``ahead`` (the engine: the one queue every reply goes through)
+    is served before every ordinary writer (webhook and sender threads) that is waiting,
+    whatever order they came in. Each waiter is woken alone, never the whole crowd.
     """
 
     def __init__(self) -> None:
-        self.lock = threading.Lock()
-        self.turnstile = threading.Lock()
+        guard = threading.Lock()
+        self._ahead_turn = threading.Condition(guard)
+        self._plain_turn = threading.Condition(guard)
+        self._held = False
+        self.waiting_ahead = 0
+        self.waiting = 0
 
     def acquire(self, ahead: bool = False) -> None:
         if ahead:
-            self.lock.acquire()
+            with self._ahead_turn:
+                self.waiting_ahead += 1
+                while self._held:
+                    self._ahead_turn.wait()
+                self.waiting_ahead -= 1
+                self._held = True
             return
-        with self.turnstile:
-            self.lock.acquire()
+        with self._plain_turn:
+            self.waiting += 1
+            while self._held or self.waiting_ahead:
+                self._plain_turn.wait()
+            self.waiting -= 1
+            self._held = True
 
     def release(self) -> None:
-        self.lock.release()
+        with self._plain_turn:
+            self._held = False
+            if self.waiting_ahead:
+                self._ahead_turn.notify()
+            elif self.waiting:
+                self._plain_turn.notify()
 
 
 _WRITERS: dict[str, WriterLock] = {}

@@ -15,8 +15,7 @@ import pytest
 from tests.fake_graph import FakeGraph
 
 ROOT = Path(__file__).resolve().parents[1]
-SHARED = ROOT.parent / "shared"
-FIXTURES = SHARED / "messenger" / "fixtures"
+FIXTURES = Path(__file__).resolve().parent / "fixtures" / "messenger"  # copied from shared/
 TEST_FLOWS = Path(__file__).resolve().parent / "flows" / "conversation.yaml"
 SECRET = "fixture-app-secret-2b7e151628aed2a6"
 VERIFY_TOKEN = "fixture-verify-token-7c1f"
@@ -77,7 +76,7 @@ def make_app(tmp_path, graph):
         else:
             flows_path = tmp_path / f"flows{len(apps)}.yaml"
             flows_path.write_text(flows, encoding="utf-8")
-        from app import create_app
+        from bot.app import create_app
 
         values = {
             "TESTING": True,

@@ -15,7 +15,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from urllib.parse import parse_qs, urlsplit
 
-FIXTURES = Path(__file__).resolve().parents[2] / "shared" / "messenger" / "fixtures"
+FIXTURES = Path(__file__).resolve().parent / "fixtures" / "messenger"
 
 
 def fixture(name: str) -> dict:

@@ -5,44 +5,18 @@ from __future__ import annotations
 import logging
 
 import click
-from flask import Flask, g, has_request_context, request, session
+from flask import Flask, has_request_context, request
 from flask.sessions import SecureCookieSessionInterface
 from flask_wtf.csrf import CSRFProtect
 from werkzeug.exceptions import HTTPException
 
-from bot import i18n
+from bot.staff import api, auth, views
+from bot.staff.lang import _jinja_gettext, _jinja_ngettext, ui_lang
+from store import staff as accounts
 
 log = logging.getLogger(__name__)
 
 FIRST_OWNER = "owner"
-
-
-def ui_lang() -> str:
-    """The workspace language of this request: the session's choice, else the bot's first."""
-    lang = getattr(g, "ui_lang", None)
-    if lang is None:
-        from flask import current_app
-
-        chosen = session.get("lang")
-        lang = chosen if chosen in i18n.LANGUAGES else None
-        if lang is None:
-            langs = current_app.config["BOOK"].settings.languages
-            lang = langs[0] if langs and langs[0] in i18n.LANGUAGES else "en"
-        g.ui_lang = lang
-    return lang
-
-
-def t(msgid: str, **values) -> str:
-    """A workspace text in the request's language (``{placeholders}``)."""
-    return i18n.gettext(ui_lang(), msgid, **values)
-
-
-def _jinja_gettext(msgid: str) -> str:
-    return i18n.catalog(ui_lang()).gettext(msgid)
-
-
-def _jinja_ngettext(singular: str, plural: str, n: int) -> str:
-    return i18n.catalog(ui_lang()).ngettext(singular, plural, n)
 
 
 class _SessionInterface(SecureCookieSessionInterface):
@@ -57,8 +31,6 @@ class _SessionInterface(SecureCookieSessionInterface):
 
 def init_app(app: Flask) -> None:
     """Blueprints, CSRF, the Jinja i18n, and the first-run owner account."""
-    from bot.staff import api, auth, views
-
     app.config.setdefault("WTF_CSRF_TIME_LIMIT", None)  # a workspace tab stays open all day
     app.config.setdefault("SESSION_COOKIE_SAMESITE", "Lax")
     app.config.setdefault("SESSION_COOKIE_HTTPONLY", True)
@@ -89,8 +61,6 @@ def init_app(app: Flask) -> None:
 
 def first_owner(app: Flask) -> str | None:
     """With no staff account yet, make owner ``owner`` and print its password once."""
-    from store import staff as accounts
-
     rt = app.extensions["barta"]
     db = rt.db()
     if accounts.count(db):

@@ -9,7 +9,7 @@ from zoneinfo import ZoneInfo
 
 from flask import Blueprint, Response, current_app, g, request
 
-from bot.engine import HUMAN_AGENT_WINDOW, reply_tag
+from bot.conversation.engine import HUMAN_AGENT_WINDOW, reply_tag
 from bot.errors import NotFound, StageError, WindowClosed
 from bot.staff.auth import api_owner_required, bearer_staff, json_error, runtime
 from store import conversations, leads, queue

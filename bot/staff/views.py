@@ -19,10 +19,8 @@ from flask import (
 )
 
 from bot import i18n
+from bot.conversation.hours import bn_day_period
 from bot.errors import NotFound, StageError, WindowClosed
-from bot.hours import bn_day_period
-from bot.staff import t as _
-from bot.staff import ui_lang
 from bot.staff.api import (
     clean_label,
     conversation_json,
@@ -40,6 +38,8 @@ from bot.staff.auth import (
     safe_next,
     session_staff,
 )
+from bot.staff.lang import t as _
+from bot.staff.lang import ui_lang
 from store import conversations, leads, queue
 from store import staff as accounts
 from store.db import write_tx

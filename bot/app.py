@@ -1,0 +1,95 @@
+"""The application factory: settings, flows, database, blueprints, ``/healthz``."""
+
+from __future__ import annotations
+
+import logging
+import os
+import time
+from collections.abc import Mapping
+
+from flask import Flask, jsonify
+from werkzeug.routing import IntegerConverter
+
+from bot import config as settings
+from bot.book.compiler import load_book
+from bot.errors import FlowError
+from bot.messenger import webhook
+from bot.runtime import Runtime
+from store import inbox, outbox
+from store.db import connect, migrate
+
+log = logging.getLogger("barta")
+
+
+class RowId(IntegerConverter):
+    """``<int:id>`` in every route, up to SQLite's largest integer: a longer id is a 404
+    like any other unknown one, not an OverflowError at the query."""
+
+    def __init__(self, map, *args, **kwargs) -> None:  # noqa: A002 (werkzeug's name)
+        kwargs.setdefault("max", 2**63 - 1)
+        super().__init__(map, *args, **kwargs)
+
+
+def create_app(config: Mapping[str, object] | None = None) -> Flask:
+    """Build the app: settings, flows, database, blueprints. Starts no thread."""
+    app = Flask(__name__, instance_relative_config=True)
+    app.url_map.converters["int"] = RowId
+    values = settings.load(config)
+    app.config.update(values)
+    if not app.config.get("SECRET_KEY"):
+        # Next to the database (instance/ by default): the data and its secrets stay together.
+        db_path = str(app.config["BOT_DB"])
+        folder = (
+            app.instance_path
+            if db_path == ":memory:"
+            else os.path.dirname(os.path.abspath(db_path))
+        )
+        app.config["SECRET_KEY"] = settings.secret_key(folder)
+    app.json.ensure_ascii = False  # Bangla stays readable in the JSON API
+
+    book, problems = load_book(str(app.config["BOT_FLOWS"]))
+    for p in problems:
+        log.warning("%s", p)
+    if book is None:
+        raise FlowError(
+            f"{app.config['BOT_FLOWS']} has errors; run `python app.py check` to see them all:\n"
+            + "\n".join(str(p) for p in problems if getattr(p, "severity", "error") == "error")
+        )
+    app.config["BOOK"] = book
+
+    db = connect(str(app.config["BOT_DB"]))
+    migrate(db)
+    db.conn.close()
+
+    clock = app.config.get("CLOCK") or time.time
+    runtime = Runtime(app.config, book, clock=clock)
+    app.extensions["barta"] = runtime
+
+    app.register_blueprint(webhook.bp)
+    _register_optional(app)
+
+    @app.get("/healthz")
+    def healthz():
+        db = runtime.db()
+        now = runtime.clock()
+        return jsonify(
+            ok=True,
+            mode="offline" if runtime.offline else "online",
+            inbox=inbox.stats(db, now),
+            outbox=outbox.stats(db, now),
+            sender=runtime.sender.state,
+        )
+
+    for warning in settings.safe_mode_warnings(app.config):
+        log.warning("%s", warning)
+    return app
+
+
+def _register_optional(app: Flask) -> None:
+    """The workspace, API, simulator and scheduler, each an ``init_app``."""
+    from bot import staff
+    from bot.conversation import scheduler
+    from bot.staff import simulator
+
+    for module in (staff, simulator, scheduler):
+        module.init_app(app)

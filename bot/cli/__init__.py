@@ -1,0 +1,138 @@
+"""The command line: serve (the default), check, chat, diagram; ``staff``, ``export`` and
+``setup-page`` from their own modules. Imported only by ``app.py`` and the console script."""
+
+from __future__ import annotations
+
+import logging
+import os
+import sys
+import tempfile
+
+import click
+from waitress import serve as waitress_serve
+
+from bot import config as settings
+from bot.app import create_app
+from bot.book.compiler import check as check_flows
+from bot.book.compiler import load_book
+from bot.cli import page
+from bot.cli import staff as staff_commands
+from bot.cli.chat import run_chat
+from bot.conversation.diagram import mermaid
+from bot.errors import FlowError
+
+log = logging.getLogger(__name__)
+
+
+def _utf8_stdout() -> None:
+    for stream in (sys.stdout, sys.stderr):
+        if hasattr(stream, "reconfigure"):
+            stream.reconfigure(encoding="utf-8")
+
+
+@click.group(invoke_without_command=True)
+@click.pass_context
+def cli(ctx: click.Context) -> None:
+    """Barta: a rule-driven Messenger bot for shops, in Bangla and English."""
+    _utf8_stdout()
+    if ctx.invoked_subcommand is None:
+        ctx.invoke(serve)
+
+
+@cli.command()
+@click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on.")
+@click.option("--port", default=5000, show_default=True, type=int, help="Port to listen on.")
+@click.option("--threads", default=8, show_default=True, type=int, help="Server threads.")
+def serve(host: str, port: int, threads: int) -> None:
+    """Run the webhook, workspace, simulator, sender and scheduler in one process."""
+    logging.basicConfig(
+        level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s"
+    )
+    logging.getLogger("waitress.queue").setLevel(logging.ERROR)
+
+    try:
+        app = create_app()
+    except FlowError as e:
+        raise click.ClickException(str(e)) from None
+    runtime = app.extensions["barta"]
+    for hook in app.extensions.get("barta_first_run", []):
+        hook()
+    runtime.start()
+    url = f"http://{host}:{port}"
+    click.echo(f"Barta is running on {url}")
+    click.echo(f"  simulator:  {url}/simulator")
+    click.echo(f"  workspace:  {url}/staff")
+    click.echo(f"  webhook:    {url}/webhook   health: {url}/healthz")
+    if runtime.offline:
+        click.echo("  offline mode: no MESSENGER_PAGE_TOKEN, replies are kept, not sent")
+    try:
+        waitress_serve(
+            app,
+            host=host,
+            port=port,
+            threads=threads,
+            ident="barta",
+            # A reverse proxy on this machine terminates HTTPS (README): believe its
+            # X-Forwarded-* headers, and nobody else's, so the workspace sees the customer's
+            # address (login limits) and https (Secure cookie, CSRF referrer check).
+            trusted_proxy="127.0.0.1",
+            trusted_proxy_count=1,
+            trusted_proxy_headers={"x-forwarded-for", "x-forwarded-proto", "x-forwarded-host"},
+            clear_untrusted_proxy_headers=True,
+        )
+    finally:
+        runtime.shutdown()
+
+
+@cli.command()
+@click.argument("file", required=False)
+def check(file: str | None) -> None:
+    """Validate the flows; print file:line: message for each problem; exit 1 on errors."""
+
+    path = file or str(settings.load()["BOT_FLOWS"])
+    problems = check_flows(path)
+    errors = [p for p in problems if getattr(p, "severity", "error") == "error"]
+    for p in problems:
+        click.echo(str(p))
+    if errors:
+        click.echo(f"{len(errors)} error(s), {len(problems) - len(errors)} warning(s)", err=True)
+        sys.exit(1)
+    click.echo(f"{path}: OK ({len(problems)} warning(s))")
+
+
+@cli.command()
+@click.option("--lang", type=click.Choice(["bn", "en"]), help="Start in this language.")
+@click.option("--flows", "flows_path", help="Flows file (default: BOT_FLOWS or flows.yaml).")
+def chat(lang: str | None, flows_path: str | None) -> None:
+    """Talk to the bot in the terminal as a customer (no Facebook, a throwaway database)."""
+
+    with tempfile.TemporaryDirectory() as tmp:
+        overrides = {
+            "BOT_DB": os.path.join(tmp, "chat.db"),
+            "MESSENGER_PAGE_TOKEN": None,
+            "SECRET_KEY": "chat",
+        }
+        if flows_path:
+            overrides["BOT_FLOWS"] = flows_path
+        run_chat(overrides, lang)
+
+
+@cli.command()
+def diagram() -> None:
+    """Print the stage machine and the flows as a Mermaid diagram."""
+
+    book, problems = load_book(str(settings.load()["BOT_FLOWS"]))
+    if book is None:
+        raise click.ClickException("the flows have errors; run `python app.py check`")
+    click.echo(mermaid(book))
+
+
+cli.add_command(staff_commands.staff)
+cli.add_command(staff_commands.export)
+cli.add_command(page.setup_page)
+
+
+def main() -> None:
+    """``python app.py`` and the ``barta`` console script."""
+    os.environ.setdefault("PYTHONIOENCODING", "utf-8")
+    cli()

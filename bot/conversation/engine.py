@@ -1,0 +1,598 @@
+"""The engine: one conversation per write transaction — load, decide, write.
+
+This is the only place where the runner's Actions become rows: conversation state,
+the message log, stage changes, the handoff queue and the outbox, all in the same
+``BEGIN IMMEDIATE`` transaction, so a crash at any moment loses nothing.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from collections.abc import Callable
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
+import sqlite_utils
+
+from bot.conversation import hours, runner
+from bot.conversation.stages import StageMachine
+from bot.errors import NotFound, StageError, WindowClosed
+from bot.i18n import N_
+from bot.i18n import gettext as _
+from bot.messenger import bodies
+from bot.messenger.events import Event
+from bot.text import norm
+from store import conversations, inbox, outbox, queue
+from store.db import write_tx
+
+log = logging.getLogger(__name__)
+
+WINDOW = 24 * 3600  # Messenger's standard messaging window
+HUMAN_AGENT_WINDOW = 7 * 24 * 3600  # staff replies with the HUMAN_AGENT tag
+LIKE_STICKERS = {"369239263222822", "369239343222814", "369239383222810"}
+PAYLOAD_FLOW = "FLOW:"
+PAYLOAD_INTENT = "INTENT:"
+PAYLOAD_ICE = "ICE_BREAKER:"
+PAYLOAD_LANG = "LANG:"
+
+
+class Engine:
+    """Turns inbox events into replies for one FlowBook."""
+
+    def __init__(
+        self,
+        book,
+        *,
+        app_id: str | None = None,
+        clock: Callable[[], float] = time.time,
+    ) -> None:
+        self.book = book
+        self.machine = StageMachine(book)
+        self.app_id = str(app_id) if app_id else None
+        self.clock = clock
+        self.default_lang = book.settings.languages[0]
+        self.zone = ZoneInfo(book.settings.timezone)
+        self.intents = [(i, norm.compile_keywords(list(i.match))) for i in book.intents]
+        self._single: set[str] = set()  # customers whose events failed: one per transaction
+
+    # --- the inbox loop ------------------------------------------------------------------
+
+    def process_next(self, db: sqlite_utils.Database) -> str | None:
+        """Handle one customer's pending events; their psid, or None when the inbox is empty."""
+        psid = inbox.next_psid(db)
+        if psid is not None:
+            self.process(db, psid)
+        return psid
+
+    def process(self, db: sqlite_utils.Database, psid: str) -> None:
+        """Handle one customer's pending events (if another thread has not already)."""
+        limit = 1 if psid in self._single else 50
+        first_id = None
+        try:
+            with write_tx(db, ahead=True):
+                rows = inbox.pending_for(db, psid, limit)
+                if not rows:
+                    return
+                first_id = rows[0][0]
+                now = self.clock()
+                conv, _new = conversations.get_or_create(db, psid, now)
+                for _id, _kind, event_json, _attempts in rows:
+                    self.handle(db, conv, Event.from_json(event_json), now)
+                conversations.save(db, conv, now)
+                inbox.mark_done(db, [r[0] for r in rows], now)
+        except Exception as e:
+            log.exception("handling events of %s failed", psid)
+            if limit > 1:
+                self._single.add(psid)  # find the one event that fails
+                return
+            if first_id is not None and inbox.record_failure(db, first_id, repr(e), self.clock()):
+                self._give_up(db, psid)
+            return
+        self._single.discard(psid)
+
+    def _give_up(self, db: sqlite_utils.Database, psid: str) -> None:
+        """An event failed for good: apologise once and hand the customer to a human."""
+        try:
+            with write_tx(db):
+                now = self.clock()
+                conv, _created = conversations.get_or_create(db, psid, now)
+                lang = conv["language"] or self.default_lang
+                if not conv["bot_paused"]:
+                    text = _(
+                        lang,
+                        "Sorry, something went wrong on our side. A team member will get back to you soon.",
+                    )
+                    self._send(db, conv, bodies.message({"text": text}), text, now)
+                    queue.enqueue(db, conv["id"], "error", now)
+                    conv["bot_paused"] = 1
+                conversations.save(db, conv, now)
+        except Exception:
+            log.exception("could not hand %s over after a failure", psid)
+
+    # --- one event -------------------------------------------------------------------------
+
+    def handle(self, db: sqlite_utils.Database, conv: dict, ev: Event, now: float) -> None:
+        """Decide and write everything one event causes, inside the caller's transaction."""
+        kind = ev.kind
+        if kind == "echo":
+            return self._echo(db, conv, ev, now)
+        if kind == "handover":
+            ours = self.app_id is None or ev.new_owner_app_id == self.app_id
+            if ev.action == "pass" and ours:
+                conv["bot_paused"] = 0
+            elif ev.action == "take":
+                conv["bot_paused"] = 1
+            return None
+        if kind == "edit":
+            if ev.mid and ev.text is not None:
+                conversations.edit_message(db, ev.mid, ev.text)
+            return None
+        if kind in ("read", "delivery", "reaction", "optin"):
+            return None  # watermarks and reactions need no reply
+        if kind not in ("message", "postback", "referral"):
+            return None
+
+        new = conv["last_customer_at"] is None
+        conv["last_customer_at"] = now
+        conv["window_note"] = None
+        conv["unreachable"] = 0
+        if ev.referral:
+            conv["source"] = {k: v for k, v in dict(ev.referral).items() if v is not None}
+        if kind != "referral":
+            self._log_in(db, conv, ev, now)
+        if ev.standby:
+            conv["bot_paused"] = 1  # another app (Meta's inbox) owns the thread
+            return None
+        if conv["bot_paused"]:
+            return None
+        turn = self._turn(db, conv, now)
+        out: list = []
+        if kind == "referral":
+            ref = (ev.referral or {}).get("ref")
+            for flow in self.book.flows_for(f"referral:{ref}") if ref else []:
+                runner.start_flow(self.book, turn, flow.id, out)
+                break
+        elif kind == "postback":
+            self._postback(turn, ev, new, out)
+        else:
+            self._message(turn, ev, new, out)
+        self._apply(db, conv, turn, out, now)
+        return None
+
+    def _turn(self, db, conv: dict, now: float) -> runner.Turn:
+        return runner.Turn(
+            language=conv["language"] or self.default_lang,
+            answers=conv["answers"],
+            score=conv["score"],
+            stage=conv["stage"],
+            flow=conv["flow"],
+            step=conv["step"],
+            retries=conv["retries"],
+            labels=set(conversations.labels(db, conv["id"])),
+            state=conv["state"],
+            first_name=(conv["name"] or "").split(" ")[0],
+            now=datetime.fromtimestamp(now, self.zone),
+            can_move=self.machine.can_move,
+        )
+
+    def _log_in(self, db, conv: dict, ev: Event, now: float) -> None:
+        data = None
+        if ev.attachments:
+            data = {"attachments": [dict(a) for a in ev.attachments]}
+        if ev.kind == "postback":
+            text = ev.title or ev.payload
+            data = {"payload": ev.payload}
+        else:
+            text = ev.text
+        if ev.quick_reply:
+            data = {"payload": ev.payload}
+        conversations.log_message(
+            db, conv["id"], "in", "customer", text, now, data=data, mid=ev.mid
+        )
+
+    def _echo(self, db, conv: dict, ev: Event, now: float) -> None:
+        ours = (self.app_id is not None and ev.app_id == self.app_id) or outbox.confirm_by_echo(
+            db, ev.metadata, ev.mid, now
+        )
+        if ours:
+            outbox.confirm_by_echo(db, ev.metadata, ev.mid, now)
+            return
+        # A person answered from Meta's own inbox: note it and step aside.
+        conversations.log_message(db, conv["id"], "out", "page", ev.text, now, mid=ev.mid)
+        conv["bot_paused"] = 1
+        conv["last_staff_at"] = now
+
+    # --- deciding ------------------------------------------------------------------------
+
+    def _start(self, turn: runner.Turn, trigger: str, out: list) -> bool:
+        flows = self.book.flows_for(trigger)
+        if not flows:
+            return False
+        runner.start_flow(self.book, turn, flows[0].id, out)
+        return True
+
+    def _start_new(self, turn: runner.Turn, out: list) -> None:
+        self._start(turn, "first_message", out) or self._start(turn, "get_started", out)
+
+    def _postback(self, turn: runner.Turn, ev: Event, new: bool, out: list) -> None:
+        payload = ev.payload or ""
+        ref = (ev.referral or {}).get("ref")
+        if payload.startswith(PAYLOAD_LANG):
+            lang = payload[len(PAYLOAD_LANG) :]
+            if new and lang in self.book.settings.languages:
+                turn.language = lang  # chosen before anything was said: nothing to confirm
+                return
+            self._set_language(turn, lang, out)
+            self._repeat_question(turn, out)
+            return
+        if payload.startswith(PAYLOAD_FLOW):
+            runner.start_flow(self.book, turn, payload[len(PAYLOAD_FLOW) :], out)
+            return
+        if payload.startswith(PAYLOAD_INTENT):
+            intent = next(
+                (i for i in self.book.intents if i.id == payload[len(PAYLOAD_INTENT) :]), None
+            )
+            if intent is not None:
+                self._intent(turn, intent, out)
+                return
+        if payload.startswith(PAYLOAD_ICE):
+            if self._start(turn, f"ice_breaker:{payload[len(PAYLOAD_ICE) :]}", out):
+                return
+        if payload == "GET_STARTED":
+            if ref and self._start(turn, f"referral:{ref}", out):
+                return
+            if self._start(turn, "get_started", out) or self._start(turn, "first_message", out):
+                return
+        if self._start(turn, f"postback:{payload}", out):
+            return
+        if new:  # any first postback starts a conversation
+            self._start_new(turn, out)
+
+    def _message(self, turn: runner.Turn, ev: Event, new: bool, out: list) -> None:
+        text = (ev.text or "").strip()
+        step = runner.pending_step(self.book, turn)
+        sticker = ev.sticker_id
+        if step is None and turn.step:
+            # The question waiting for this answer was edited away: start its flow again.
+            runner.resume(self.book, turn, out)
+            return
+        if ev.quick_reply and ev.payload and step is not None:
+            if ev.payload.startswith(PAYLOAD_LANG):
+                self._set_language(turn, ev.payload[len(PAYLOAD_LANG) :], out)
+                self._repeat_question(turn, out)
+                return
+            if self._answer(turn, step, text, ev.payload, out):
+                return
+        before = turn.language  # "বাংলা" switches by its script and asks for Bangla: say so
+        if new:
+            detected = norm.detect_language(text) if text else None
+            if detected in self.book.settings.languages:
+                turn.language = detected
+        elif text:
+            self._maybe_switch_language(turn, text)
+        tokens = norm.tokens(text) if text else []
+        if not tokens:
+            # A sticker, a like, an image, an emoji: no words to act on.
+            if step is not None and step.type == "yes_no" and sticker in LIKE_STICKERS:
+                self._answer(turn, step, "yes", None, out)
+            elif step is not None and step.type == "text" and not step.choices and ev.attachments:
+                url = next((a.get("url") for a in ev.attachments if a.get("url")), None)
+                if url:
+                    self._answer(turn, step, url, None, out)
+            elif new:
+                self._start_new(turn, out)
+            elif ev.attachments and sticker is None and step is not None:
+                out.append(runner.Say(text=_(turn.language, "Thank you for the picture!")))
+                self._repeat_question(turn, out)
+            return
+        for intent, matcher in self.intents:
+            if matcher.matches_tokens(tokens):
+                if new and intent.do is None and intent.goto is None and intent.say is not None:
+                    # First words are a question: welcome them, answer, then ask ours.
+                    self._start_new(turn, out)
+                    at = next((i for i, a in enumerate(out) if isinstance(a, runner.Ask)), len(out))
+                    out.insert(at, runner.Say(text=runner.render(self.book, turn, intent.say)))
+                    return
+                self._intent(turn, intent, out, before=None if new else before)
+                return
+        if step is not None:
+            self._answer(turn, step, text, ev.payload, out)
+            return
+        if new:
+            self._start_new(turn, out)
+            return
+        out.append(
+            runner.Say(
+                text=_(
+                    turn.language,
+                    "Sorry, I didn't quite understand. Could you say it another way? If you'd like to talk to a person, just say so.",
+                )
+            )
+        )
+
+    def _intent(self, turn: runner.Turn, intent, out: list, before: str | None = None) -> None:
+        if intent.say is not None:
+            out.append(runner.Say(text=runner.render(self.book, turn, intent.say)))
+        action = intent.do
+        if action == "handoff":
+            # The owner's say is the whole answer: no default thank-you after an apology.
+            text = None if intent.say is None else ""
+            out.append(runner.Handoff(text=text, reason=intent.id, priority=intent.priority))
+        elif action == "opt_out":
+            out.append(runner.OptOut())
+            if intent.say is None:
+                out.append(
+                    runner.Say(
+                        text=_(
+                            turn.language,
+                            "Done: you will get no more reminders from us. Write to us any time.",
+                        )
+                    )
+                )
+        elif action == "goto" and intent.goto:
+            runner.start_flow(self.book, turn, intent.goto, out)
+        elif action == "language":
+            self._set_language(turn, getattr(intent, "language", None) or "", out, before)
+            self._repeat_question(turn, out)
+        else:
+            self._repeat_question(turn, out)
+
+    def _repeat_question(self, turn: runner.Turn, out: list) -> None:
+        step = runner.pending_step(self.book, turn)
+        if step is not None:
+            out.append(runner.Ask(step=step, text=runner.render(self.book, turn, step.text)))
+
+    def _answer(self, turn: runner.Turn, step, text: str, payload: str | None, out: list) -> bool:
+        raw_payload = payload
+        if payload and not step.choices and payload.startswith(step.id + ":"):
+            text, raw_payload = payload[len(step.id) + 1 :], None
+        ok, _value = runner.answer(self.book, turn, step, text or None, raw_payload)
+        if ok:
+            choice = next((c for c in step.choices if c.key == turn.answers.get(step.id)), None)
+            if choice is not None and choice.goto:
+                runner.start_flow(self.book, turn, choice.goto, out)
+            else:
+                runner.resume(self.book, turn, out)
+            return True
+        turn.retries += 1
+        if turn.retries >= self.book.settings.max_retries:
+            turn.retries = 0
+            out.append(runner.Handoff(text=None, reason=f"stuck: {step.id}"))
+            return False
+        if step.invalid:
+            msg = runner.render(self.book, turn, step.invalid)
+        else:
+            msg = _(
+                turn.language, INVALID.get("choice" if step.choices else step.type, INVALID["text"])
+            )
+        out.append(runner.Say(text=msg))
+        out.append(
+            runner.Ask(step=step, text=runner.render(self.book, turn, step.text), retry=True)
+        )
+        return False
+
+    def _maybe_switch_language(self, turn: runner.Turn, text: str) -> None:
+        detected = norm.detect_language(text)
+        if detected is None or detected == turn.language:
+            return
+        if detected not in self.book.settings.languages:
+            return
+        words = sum(1 for t in norm.tokens(text) if t.isalpha())
+        bengali_script = any("\u0980" <= ch <= "\u09ff" for ch in text)
+        # A one-word answer ("Saree", "6000 taka") is not a switch; a sentence is.
+        if (detected == "bn" and (bengali_script or words >= 2)) or (
+            detected == "en" and words >= 3
+        ):
+            turn.language = detected
+
+    def _set_language(
+        self, turn: runner.Turn, lang: str, out: list, before: str | None = None
+    ) -> None:
+        if lang in self.book.settings.languages and lang != (before or turn.language):
+            turn.language = lang
+            turn.state["language_set"] = True
+            out.append(runner.Say(text=_(lang, "Sure, I'll write in English from now on.")))
+
+    # --- writing -------------------------------------------------------------------------
+
+    def _apply(self, db, conv: dict, turn: runner.Turn, out: list, now: float) -> None:
+        """Carry out the Actions: rows for replies, stage, labels and the queue."""
+        conv.update(
+            language=turn.language, answers=turn.answers, score=turn.score, flow=turn.flow,
+            step=turn.step, retries=turn.retries, state=turn.state,
+        )  # fmt: skip
+        lang = turn.language
+        default = self.default_lang
+        currency = self.book.settings.currency
+        # Plain texts in a row go out as one message, joined with the question or handoff
+        # that follows: one notification on the customer's phone, one Send API call, and
+        # no per-thread pacing between the parts of one answer.
+        lead: list[str] = []
+
+        def flush() -> None:
+            if lead:
+                text = "\n\n".join(lead)
+                lead.clear()
+                for part in bodies.split_text(text):
+                    self._send(db, conv, bodies.message({"text": part}), part, now)
+
+        for action in out:
+            if (
+                isinstance(action, runner.Say)
+                and action.text
+                and not (action.image or action.buttons or action.cards)
+            ):
+                lead.append(action.text)
+                continue
+            if isinstance(action, runner.Ask):
+                prefix = "\n\n".join(lead)
+                if len(prefix) + len(action.text or "") + 2 > bodies.TEXT_LIMIT:
+                    flush()
+                    prefix = ""
+                lead.clear()
+                body, text, data = bodies.ask_body(action, lang, default, lead=prefix)
+                self._send(db, conv, body, text, now, data=data)
+                continue
+            if isinstance(action, runner.Handoff):
+                prefix = "\n\n".join(lead)
+                lead.clear()
+                self._handoff(db, conv, action, lang, now, lead=prefix)
+                conv["flow"] = conv["step"] = None
+                break  # the bot is silent from here on
+            flush()
+            if isinstance(action, runner.Say):
+                for body, text, data in bodies.say_bodies(action, lang, default, currency):
+                    self._send(db, conv, body, text, now, data=data)
+            elif isinstance(action, runner.Move):
+                self._move(db, conv, action.stage, action.cause, now, turn=turn)
+            elif isinstance(action, runner.Label):
+                conversations.add_label(db, conv["id"], action.name, now)
+            elif isinstance(action, runner.OptOut):
+                conv["opted_out"] = 1
+        flush()
+
+    def _handoff(self, db, conv: dict, action: runner.Handoff, lang: str, now: float,
+                 lead: str = "") -> None:  # fmt: skip
+        s = self.book.settings
+        opens = hours.next_open(s.hours, now, s.timezone)
+        when = hours.say_when(opens, now, lang) if opens is not None else ""
+        if action.text is None:  # our default, which must not promise "shortly" when closed
+            if opens is None:
+                text = _(lang, "Thank you! One of our team will talk to you shortly.")
+            else:
+                text = _(lang, "Thank you! We are closed right now; our team will reply {when}.",
+                         when=when)  # fmt: skip
+        else:  # the owner's text ("" when an intent's say already spoke): add the hours
+            text = action.text
+            if opens is not None:
+                closed = _(lang, "We are closed right now; our team will reply {when}.", when=when)
+                text = f"{text} {closed}" if text else closed
+        if lead and text and len(lead) + len(text) + 2 <= bodies.TEXT_LIMIT:
+            text = f"{lead}\n\n{text}"
+        elif lead:
+            self._send(db, conv, bodies.message({"text": lead}), lead, now)
+        priority = 1 if action.priority == "high" else 0
+        queue.enqueue(db, conv["id"], action.reason, now, priority=priority,
+                      answer_by=opens.timestamp() if opens else None)  # fmt: skip
+        conv["bot_paused"] = 1
+        if text:
+            self._send(db, conv, bodies.message({"text": text}), text, now)
+
+    def _send(self, db, conv: dict, body: dict, text: str, now: float, *, data=None,
+              sender: str = "bot", author: str | None = None) -> int:  # fmt: skip
+        outbox_id = outbox.enqueue(db, conv["id"], conv["psid"], body, now, sender=sender)
+        conversations.log_message(
+            db, conv["id"], "out", sender, text, now, data=data, outbox_id=outbox_id, author=author
+        )
+        conv["last_bot_at" if sender == "bot" else "last_staff_at"] = now
+        return outbox_id
+
+    def _move(self, db, conv: dict, stage: str, cause: str, now: float, *, turn=None) -> None:
+        old = conv["stage"]
+        self.machine.check_move(old, stage)
+        conv["stage"] = stage
+        if turn is not None:
+            turn.stage = stage
+        conversations.record_stage(db, conv["id"], old, stage, cause, now)
+        on_enter = self.book.stage(stage).on_enter
+        in_window = conv["last_customer_at"] and now - conv["last_customer_at"] < WINDOW
+        if on_enter and in_window and not conv["unreachable"]:
+            t = turn or self._turn(db, conv, now)
+            said: list = []
+            for step in on_enter:
+                runner.STEP_RUNNERS[step.kind](self.book, t, step, said)
+            lang = t.language
+            for action in said:
+                if isinstance(action, runner.Say):
+                    for body, text, data in bodies.say_bodies(
+                        action, lang, self.default_lang, self.book.settings.currency
+                    ):
+                        self._send(db, conv, body, text, now, data=data)
+
+    # --- what staff do (each in its own transaction) ---------------------------------------
+
+    def _load(self, db, conversation_id: int) -> dict:
+        conv = conversations.get(db, conversation_id)
+        if conv is None:
+            raise NotFound(f"conversation {conversation_id} does not exist")
+        return conv
+
+    def move_stage(self, db, conversation_id: int, stage: str, by: str) -> dict:
+        """A staff stage move; raises StageError naming the legal moves."""
+        with write_tx(db):
+            now = self.clock()
+            conv = self._load(db, conversation_id)
+            if stage == conv["stage"]:
+                raise StageError(conv["stage"], stage, self.machine.legal_moves(conv["stage"]))
+            self._move(db, conv, stage, f"staff {by}", now)
+            conversations.save(db, conv, now)
+        return conv
+
+    def staff_reply(self, db, conversation_id: int, text: str, by: str) -> dict:
+        """Queue a staff reply: RESPONSE in the window, HUMAN_AGENT up to 7 days, else refuse."""
+        text = text.strip()
+        if not text:
+            raise ValueError("the reply is empty")
+        with write_tx(db):
+            now = self.clock()
+            conv = self._load(db, conversation_id)
+            tag = reply_tag(conv["last_customer_at"], now)
+            if tag == "closed":
+                raise WindowClosed(
+                    "More than 7 days have passed since the customer last wrote; Messenger "
+                    "allows no message until they write again."
+                )
+            ids = []
+            for part in bodies.split_text(text):
+                body = bodies.message({"text": part}, tag=tag or None)
+                ids.append(self._send(db, conv, body, part, now, sender="staff", author=by))
+            queue.note_response(db, conversation_id, now)
+            conversations.save(db, conv, now)
+        return {"outbox_ids": ids, "tag": tag or None}
+
+    def release(self, db, handoff_id: int, by: str) -> bool:
+        """Give the conversation back to the bot."""
+        with write_tx(db):
+            now = self.clock()
+            item = queue.get(db, handoff_id)
+            if item is None:
+                raise NotFound(f"handoff {handoff_id} does not exist")
+            ok = queue.close(db, handoff_id, "released", now)
+            conv = self._load(db, item["conversation_id"])
+            conv["bot_paused"] = 0
+            conv["retries"] = 0
+            conversations.save(db, conv, now)
+        return ok
+
+    def resolve(self, db, handoff_id: int, by: str) -> bool:
+        """Close a handoff; the bot stays paused until someone releases it."""
+        with write_tx(db):
+            now = self.clock()
+            if queue.get(db, handoff_id) is None:
+                raise NotFound(f"handoff {handoff_id} does not exist")
+            return queue.close(db, handoff_id, "resolved", now)
+
+
+def reply_tag(last_customer_at: float | None, now: float) -> str:
+    """'' inside the 24-hour window, 'HUMAN_AGENT' up to 7 days, 'closed' after."""
+    if last_customer_at is None:
+        return "closed"
+    age = now - last_customer_at
+    if age < WINDOW:
+        return ""
+    if age < HUMAN_AGENT_WINDOW:
+        return "HUMAN_AGENT"
+    return "closed"
+
+
+# Default texts for an invalid answer when the owner wrote none (msgids in locales/).
+INVALID = {
+    "text": N_("Sorry, I didn't get that."),
+    "choice": N_("Please pick one of the options below."),
+    "number": N_("Please write a number, for example 2000."),
+    "phone": N_("Please send an 11-digit mobile number, for example 01711223344."),
+    "email": N_("Please write an email address, for example name@example.com."),
+    "date": N_("Please write a date, for example tomorrow or 25 December."),
+    "yes_no": N_("Please answer yes or no."),
+}

@@ -1,0 +1,386 @@
+"""Interpreting flow steps into Actions. Pure: no database, no network, no clock of its own.
+
+The engine hands a ``Turn`` (the conversation's state for one message) to ``start_flow``,
+``resume`` or ``answer``; they walk the steps and return the Actions to carry out. Position is
+kept by name (flow id, ask id), so an edited flows.yaml never points into the wrong step.
+"""
+
+from __future__ import annotations
+
+import logging
+import string
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from babel.dates import format_date
+
+from bot.i18n import bn_digits, format_number, pick
+from bot.text import norm, validators
+
+log = logging.getLogger(__name__)
+
+MAX_STEPS = 200  # a goto loop in an owner's flows must not hang the engine
+
+
+@dataclass(frozen=True)
+class Say:
+    text: str = ""
+    image: str | None = None
+    buttons: tuple = ()  # flowbook.Button
+    cards: tuple = ()  # flowbook.Card
+
+
+@dataclass(frozen=True)
+class Ask:
+    step: Any  # flowbook.Step of kind "ask"
+    text: str
+    retry: bool = False  # asked again after an invalid answer
+
+
+@dataclass(frozen=True)
+class Move:
+    stage: str
+    cause: str
+
+
+@dataclass(frozen=True)
+class Handoff:
+    text: str | None  # None: the engine's default, which says when staff will answer
+    reason: str
+    priority: str = "normal"
+
+
+@dataclass(frozen=True)
+class Label:
+    name: str
+
+
+@dataclass(frozen=True)
+class OptOut:
+    pass
+
+
+@dataclass
+class Turn:
+    """The mutable working state of one conversation while one message is handled."""
+
+    language: str
+    answers: dict[str, Any]
+    score: int
+    stage: str
+    flow: str | None
+    step: str | None
+    retries: int = 0
+    labels: set[str] = field(default_factory=set)
+    state: dict[str, Any] = field(default_factory=dict)  # scores per step, flows done
+    first_name: str = ""
+    now: datetime | None = None
+    can_move: Callable[[str, str], bool] = lambda current, target: True
+
+
+# --- texts -----------------------------------------------------------------------------
+
+
+class _Values(dict):
+    def __missing__(self, key: str) -> str:
+        return "{" + key + "}"
+
+
+def render(book, turn: Turn, text: Mapping[str, str] | str | None) -> str:
+    """The owner's text in the customer's language with ``{placeholders}`` filled."""
+    raw = pick(text, turn.language, book.settings.languages[0])
+    if "{" not in raw:
+        return raw
+    values = _Values()
+    s = book.settings
+    for key, value in s.extra.items():
+        values[key] = pick(value, turn.language) if isinstance(value, Mapping) else value
+    values["business"] = pick(s.business, turn.language, s.languages[0])
+    values["currency"] = s.currency
+    values["timezone"] = s.timezone
+    values["first_name"] = turn.first_name
+    values["name"] = turn.first_name
+    values["score"] = turn.score
+    values["qualify_score"] = s.qualify_score
+    for key, value in turn.answers.items():
+        values[key] = _answer_text(book, key, value, turn.language, turn.now)
+    try:
+        out = string.Formatter().vformat(raw, (), values)
+    except (ValueError, IndexError, AttributeError):
+        return raw  # a stray brace in an owner's text is shown as written
+    return (
+        " ".join(out.split(" ")) if turn.first_name else out.replace(" !", "!").replace("  ", " ")
+    )
+
+
+def _answer_text(book, key: str, value: Any, lang: str, now: datetime | None = None) -> str:
+    if isinstance(value, str) and key in book.date_answers:
+        return format_day(value, lang, book.settings.timezone, now)
+    if isinstance(value, bool):
+        return {True: {"bn": "হ্যাঁ", "en": "yes"}, False: {"bn": "না", "en": "no"}}[value][
+            "bn" if lang == "bn" else "en"
+        ]
+    if isinstance(value, int | float):
+        return format_number(value, lang)
+    if value is None:
+        return ""
+    return str(value)
+
+
+def format_day(iso: str, lang: str, timezone: str, now: datetime | None = None) -> str:
+    """A saved date ("2026-11-30") as the customer reads it: "৩০ নভেম্বর" / "30 November",
+    with the year only when it is not this year in the business's timezone. The saved
+    answer stays ISO (answers, API, CSV and expressions use it); only texts show this.
+    A value that is not an ISO date is shown as saved."""
+    try:
+        day = date.fromisoformat(iso)
+    except ValueError:
+        return iso
+    zone = ZoneInfo(timezone)
+    this_year = (now.astimezone(zone) if now else datetime.now(zone)).year
+    pattern = "d MMMM" if day.year == this_year else "d MMMM y"
+    if lang == "bn":
+        return bn_digits(format_date(day, pattern, locale="bn"))
+    return format_date(day, pattern, locale="en")
+
+
+def env(book, turn: Turn) -> dict[str, Any]:
+    """The names an ``if:`` expression may use."""
+    s = book.settings
+    out: dict[str, Any] = dict(s.extra)
+    out.update(turn.answers)
+    out["score"] = turn.score
+    out["stage"] = turn.stage
+    out["language"] = turn.language
+    # every setting check accepts as a name is a name here too
+    out["qualify_score"] = s.qualify_score
+    out["max_retries"] = s.max_retries
+    out["followup_limit"] = s.followup_limit
+    out["currency"] = s.currency
+    out["timezone"] = s.timezone
+    out["business"] = pick(s.business, turn.language, s.languages[0])
+    out["labels"] = sorted(turn.labels)
+    return out
+
+
+# --- walking the steps -------------------------------------------------------------------
+
+
+def _find(steps: tuple, step_id: str) -> list[tuple[tuple, int]] | None:
+    """The stack of (block, index) down to the step with ``step_id``."""
+    for i, step in enumerate(steps):
+        if step.id == step_id:
+            return [(steps, i)]
+        for block in (step.then, step.else_):
+            if block:
+                inner = _find(block, step_id)
+                if inner is not None:
+                    return [(steps, i), *inner]
+    return None
+
+
+def start_flow(book, turn: Turn, flow_id: str, out: list | None = None) -> list:
+    """Run a flow from its first step until a question, an end or a handoff."""
+    out = [] if out is None else out
+    flow = book.flows.get(flow_id)
+    if flow is None:
+        log.warning("flow %r does not exist (any more); nothing to start", flow_id)
+        return out
+    turn.flow, turn.step = flow_id, None
+    _walk(book, turn, flow_id, [[flow.steps, 0]], out)
+    return out
+
+
+def resume(book, turn: Turn, out: list | None = None) -> list:
+    """Carry on after the question just answered."""
+    out = [] if out is None else out
+    flow = book.flows.get(turn.flow or "")
+    path = _find(flow.steps, turn.step) if flow and turn.step else None
+    if path is None:
+        # The flow or the question was edited away while the customer was in it.
+        log.warning("step %r of flow %r no longer exists; restarting", turn.step, turn.flow)
+        if flow is None:
+            turn.flow = turn.step = None
+            return out
+        return start_flow(book, turn, flow.id, out)
+    stack = [[block, i + 1] for block, i in path]
+    turn.step = None
+    _walk(book, turn, flow.id, stack, out)
+    return out
+
+
+def _walk(book, turn: Turn, flow_id: str, stack: list[list], out: list) -> None:
+    budget = MAX_STEPS
+    while stack:
+        budget -= 1
+        if budget < 0:
+            log.error("flow %r ran %s steps without stopping; stopped", flow_id, MAX_STEPS)
+            turn.flow = turn.step = None
+            return
+        frame = stack[-1]
+        block, i = frame
+        if i >= len(block):
+            stack.pop()
+            continue
+        frame[1] = i + 1
+        step = block[i]
+        result = STEP_RUNNERS[step.kind](book, turn, step, out)
+        if result is None:
+            continue
+        if result == "stop":  # waiting for an answer, or the flow handed off / ended
+            return
+        if isinstance(result, tuple) and result[0] == "push":
+            stack.append([result[1], 0])
+        elif isinstance(result, tuple) and result[0] == "goto":
+            target = book.flows.get(result[1])
+            if target is None:
+                log.warning("goto %r: no such flow", result[1])
+                break
+            _done(turn, flow_id)
+            flow_id = target.id
+            turn.flow, turn.step = flow_id, None
+            stack = [[target.steps, 0]]
+    _done(turn, flow_id)
+    turn.flow = turn.step = None
+
+
+def _done(turn: Turn, flow_id: str) -> None:
+    done = turn.state.setdefault("done", [])
+    if flow_id not in done:
+        done.append(flow_id)
+
+
+def _say(book, turn, step, out):
+    out.append(
+        Say(
+            text=render(book, turn, step.text),
+            image=step.image,
+            buttons=step.buttons,
+            cards=step.cards,
+        )
+    )
+
+
+def _ask(book, turn, step, out):
+    out.append(Ask(step=step, text=render(book, turn, step.text)))
+    turn.step = step.id
+    return "stop"
+
+
+def _if(book, turn, step, out):
+    ok = bool(step.cond.evaluate(env(book, turn))) if step.cond is not None else False
+    block = step.then if ok else step.else_
+    return ("push", block) if block else None
+
+
+def _goto(book, turn, step, out):
+    return ("goto", step.target)
+
+
+def _stage(book, turn, step, out):
+    if turn.stage == step.target:
+        return None
+    if not turn.can_move(turn.stage, step.target):
+        # An owner's flow cannot know every path a lead took; a move that is no longer
+        # legal (e.g. back to qualified from proposal) is skipped, not forced.
+        log.info("flow stage move %s -> %s is not legal; skipped", turn.stage, step.target)
+        return None
+    out.append(Move(step.target, cause=f"flow {turn.flow}"))
+    turn.stage = step.target
+    return None
+
+
+def _handoff(book, turn, step, out):
+    text = render(book, turn, step.text) if step.text else None
+    out.append(
+        Handoff(text=text, reason=step.reason or turn.flow or "handoff", priority=step.priority)
+    )
+    return "stop"
+
+
+def _label(book, turn, step, out):
+    if step.target not in turn.labels:
+        turn.labels.add(step.target)
+        out.append(Label(step.target))
+
+
+def _end(book, turn, step, out):
+    _done(turn, turn.flow or "")
+    turn.flow = turn.step = None
+    return "stop"
+
+
+STEP_RUNNERS: dict[str, Callable] = {
+    "say": _say, "ask": _ask, "if": _if, "goto": _goto, "stage": _stage,
+    "handoff": _handoff, "label": _label, "end": _end,
+}  # fmt: skip
+
+
+# --- answers -----------------------------------------------------------------------------
+
+
+def pending_step(book, turn: Turn):
+    """The question waiting for an answer, or None."""
+    flow = book.flows.get(turn.flow or "")
+    if flow is None or not turn.step:
+        return None
+    path = _find(flow.steps, turn.step)
+    if path is None:
+        return None
+    block, i = path[-1]
+    return block[i]
+
+
+def choose(step, text: str | None, payload: str | None) -> str | None:
+    """Which choice a tap or a typed answer picks: payload, number, key, label, spelling."""
+    keys = [c.key for c in step.choices]
+    if payload and payload.startswith(step.id + ":") and payload[len(step.id) + 1 :] in keys:
+        return payload[len(step.id) + 1 :]
+    if not text:
+        return None
+    plain = norm.to_ascii_digits(text).strip().rstrip(".)")
+    if plain.isdigit() and 1 <= int(plain) <= len(keys):
+        return keys[int(plain) - 1]
+    options = {c.key: [c.key, *c.label.values()] for c in step.choices}
+    return norm.best_choice(text, options)
+
+
+def answer(book, turn: Turn, step, text: str | None, payload: str | None) -> tuple[bool, Any]:
+    """Validate an answer to ``step``; on success save it and score it. Returns (ok, value)."""
+    if step.choices:
+        key = choose(step, text, payload)
+        if key is None:
+            return False, None
+        value: Any = key
+        choice = next(c for c in step.choices if c.key == key)
+        gained = choice.score
+    else:
+        raw = text if text is not None else payload
+        if raw is None:
+            return False, None
+        if step.optional and validators.is_skip(raw):
+            value = None
+        else:
+            ctx = validators.Context(
+                now=turn.now or datetime.now().astimezone(),
+                timezone=book.settings.timezone,
+                language=turn.language,
+            )
+            value = validators.validate(step.type, raw, ctx)
+            if value is None:
+                return False, None
+        gained = 0
+    turn.answers[step.id] = value
+    turn.retries = 0
+    environment = env(book, turn)
+    for rule in step.score:
+        if rule.cond is None or rule.cond.evaluate(environment):
+            gained += rule.add
+            break  # the first rule that holds scores: rules read as tiers, highest first
+    scores = turn.state.setdefault("scores", {})
+    turn.score += gained - scores.get(step.id, 0)  # answering again replaces, never adds
+    scores[step.id] = gained
+    return True, value

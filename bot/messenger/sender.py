@@ -1,0 +1,202 @@
+"""The outbox worker: due replies → Send API, in order per customer, parallel across them."""
+
+from __future__ import annotations
+
+import logging
+import random
+import threading
+import time
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
+
+import requests
+
+from bot.messenger import graph
+from store import conversations, outbox
+from store.db import connect
+
+log = logging.getLogger(__name__)
+
+SIMULATOR_PREFIX = "sim:"  # simulator customers never reach Meta
+MAX_ATTEMPTS = 12  # about an hour of backoff at the default base
+
+
+class Sender:
+    """Delivers the outbox; ``run`` loops until ``stop`` is set."""
+
+    def __init__(
+        self,
+        db_path: str,
+        client_factory: Callable[[], graph.Messenger] | None,
+        *,
+        wake: threading.Event | None = None,
+        threads: int = 8,
+        backoff: float = 2.0,
+        max_backoff: float = 300.0,
+        clock: Callable[[], float] = time.time,
+    ) -> None:
+        self.db_path = db_path
+        self.client_factory = client_factory  # None: offline mode, replies are kept
+        self.wake = wake or threading.Event()
+        self.threads = threads
+        self.backoff = backoff
+        self.max_backoff = max_backoff
+        self.clock = clock
+        self.paused_until = 0.0  # rate limits and token trouble pause the whole page
+        self.state = "offline" if client_factory is None else "running"
+        self._busy: set[str] = set()
+        self._again: set[str] = set()  # kicked while a worker had them: look once more
+        self._pool: ThreadPoolExecutor | None = None
+        self._lock = threading.Lock()
+        self._local = threading.local()
+
+    def _db(self):
+        db = getattr(self._local, "db", None)
+        if db is None:
+            db = self._local.db = connect(self.db_path)
+        return db
+
+    def _client(self) -> graph.Messenger:
+        client = getattr(self._local, "client", None)
+        if client is None:
+            client = self._local.client = self.client_factory()
+        return client
+
+    def run(self, stop: threading.Event) -> None:
+        with ThreadPoolExecutor(self.threads, thread_name_prefix="sender") as pool:
+            self._pool = pool
+            while not stop.is_set():
+                self.wake.clear()
+                try:
+                    wait = self.dispatch(pool)
+                except Exception:
+                    log.exception("sender loop failed; trying again shortly")
+                    wait = 1.0
+                self.wake.wait(wait)
+            self._pool = None
+
+    def kick(self, psid: str) -> None:
+        """The engine has just written replies for ``psid``: deliver them now.
+
+        Straight to a worker, without the dispatcher's look over the whole outbox (one
+        thread hop and two queries less per reply on the webhook path); the dispatcher
+        still sweeps for retries and for anything written elsewhere.
+        """
+        pool = self._pool
+        if pool is None:
+            self.wake.set()
+            return
+        with self._lock:
+            if psid in self._busy:
+                self._again.add(psid)
+                return
+            self._busy.add(psid)
+        try:
+            pool.submit(self._deliver_guarded, psid)
+        except RuntimeError:  # shutting down: the row stays pending for the next start
+            with self._lock:
+                self._busy.discard(psid)
+
+    def dispatch(self, pool: ThreadPoolExecutor) -> float:
+        """Hand every customer with a due reply to a worker; return how long to sleep."""
+        now = self.clock()
+        if now < self.paused_until:
+            return min(self.paused_until - now, 5.0)
+        db = self._db()
+        with self._lock:
+            psids = outbox.due_psids(db, now, busy=self._busy)
+            self._busy.update(psids)
+        for psid in psids:
+            pool.submit(self._deliver_guarded, psid)
+        # Sleep until a retry falls due; finishing workers and the engine wake us sooner.
+        nxt = outbox.next_due_at(db, after=now)
+        return 1.0 if nxt is None else max(0.005, min(nxt - now, 1.0))
+
+    def _deliver_guarded(self, psid: str) -> None:
+        while True:
+            waiting = True
+            try:
+                waiting = self.deliver(psid)
+            except Exception:
+                log.exception("delivering to %s failed", psid)
+            with self._lock:
+                again = psid in self._again
+                self._again.discard(psid)
+                if not again:
+                    self._busy.discard(psid)
+            if not again:
+                break
+        if waiting:
+            self.wake.set()  # a reply waits for a retry: let the dispatcher time it
+
+    def deliver(self, psid: str) -> bool:
+        """Send one customer's due replies in order; stop at the first that must wait.
+
+        True when a reply is left waiting (a retry later, or sending is paused).
+        """
+        db = self._db()
+        while True:
+            now = self.clock()
+            row = outbox.head(db, psid)
+            if row is None:
+                return False
+            if row["next_at"] > now or now < self.paused_until:
+                return True
+            if self.client_factory is None or psid.startswith(SIMULATOR_PREFIX):
+                outbox.mark_kept(db, row["id"], now)
+                continue
+            body = dict(row["body"])
+            if row["kind"] == "message":
+                body["message"] = dict(
+                    body["message"], metadata=f"{outbox.METADATA_PREFIX}{row['id']}"
+                )
+            try:
+                mid = self._client().send(psid, body)
+            except graph.GraphError as e:
+                if not self._failed(db, row, e):
+                    return True
+                continue
+            except requests.RequestException as e:
+                # Nothing listening, or a timeout after the request went out: retry later;
+                # a send that did arrive is settled by its echo (metadata names the row).
+                self._retry(db, row, f"network: {type(e).__name__}: {e}")
+                return True
+            outbox.mark_sent(db, row["id"], mid, self.clock())
+
+    def _retry(self, db, row: dict, error: str, code=None, subcode=None) -> None:
+        delay = min(self.backoff * 2 ** row["attempts"], self.max_backoff)
+        delay *= random.uniform(0.8, 1.2)
+        if row["attempts"] + 1 >= MAX_ATTEMPTS:
+            log.error(
+                "giving up on outbox row %s after %s tries: %s", row["id"], MAX_ATTEMPTS, error
+            )
+            outbox.mark_failed(db, row["id"], f"gave up: {error}", code, subcode)
+            return
+        outbox.mark_retry(db, row["id"], self.clock() + delay, error, code, subcode)
+
+    def _failed(self, db, row: dict, e: graph.GraphError) -> bool:
+        """Record a Graph error; True when the next reply to this customer may go now."""
+        action = e.action
+        log.warning("send of outbox row %s failed (%s): %s", row["id"], action, e)
+        if action == graph.RETRY:
+            self._retry(db, row, str(e), e.code, e.subcode)
+            return False
+        if action == graph.SLOW:
+            self.paused_until = self.clock() + min(self.backoff * 4, self.max_backoff)
+            self._retry(db, row, str(e), e.code, e.subcode)
+            return False
+        if action == graph.STOP:
+            # A dead token fails every send: pause, keep the outbox, tell the operator.
+            self.state = f"stopped: {e}"
+            self.paused_until = self.clock() + 60.0
+            log.error("sending paused: %s. Renew MESSENGER_PAGE_TOKEN; the outbox is kept.", e)
+            outbox.mark_retry(db, row["id"], self.paused_until, str(e), e.code, e.subcode)
+            return False
+        outbox.mark_failed(db, row["id"], str(e), e.code, e.subcode)
+        if action == graph.WINDOW and row["conversation_id"]:
+            conversations.mark_window_closed(db, row["conversation_id"])
+        if action == graph.UNREACHABLE:
+            outbox.fail_pending(db, row["psid"], f"customer unreachable: {e}", e.code)
+            if row["conversation_id"]:
+                conversations.mark_unreachable(db, row["conversation_id"])
+        return True

@@ -1,0 +1,186 @@
+"""``/simulator``: chat with the bot in the browser as a customer, no Facebook needed.
+
+Messages go into the inbox exactly as the webhook's do (and wake the engine); the replies
+are read back from the log and the outbox. Simulator customers have psids that start with
+``sim:``, and the sender keeps their replies instead of sending them.
+
+Who may use it: anyone in offline mode (no page token: a developer's or owner's machine);
+once the bot is connected to a page, only staff who are logged in to the workspace.
+"""
+
+from __future__ import annotations
+
+import json
+import secrets
+
+from flask import (
+    Blueprint,
+    Flask,
+    current_app,
+    g,
+    redirect,
+    render_template,
+    request,
+    session,
+    url_for,
+)
+
+from bot import i18n
+from bot.messenger.events import Event
+from store import conversations, inbox
+
+bp = Blueprint("simulator", __name__, url_prefix="/simulator")
+
+PREFIX = "sim:"
+MAX_TEXT = 2000
+
+
+def _runtime():
+    return current_app.extensions["barta"]
+
+
+def _allowed() -> bool:
+    if _runtime().offline:
+        return True
+    from bot.staff.auth import session_staff
+
+    return session_staff() is not None
+
+
+def _refuse():
+    from bot.staff.auth import json_error
+
+    return json_error(401, "log in to the staff workspace to use the simulator")
+
+
+def _psid(new: bool = False) -> str:
+    psid = session.get("sim_psid")
+    if new or not psid or not str(psid).startswith(PREFIX):
+        psid = session["sim_psid"] = PREFIX + secrets.token_hex(6)
+    return psid
+
+
+def _put(event: Event) -> None:
+    rt = _runtime()
+    inbox.add(rt.db(), [(event.key(), event.psid, event.kind, event.to_json())], rt.clock())
+    rt.wake_engine.set()
+
+
+def _event(kind: str, psid: str, **fields) -> Event:
+    now_ms = int(_runtime().clock() * 1000)
+    return Event(
+        kind=kind, psid=psid, mid=f"sim-{secrets.token_hex(8)}", timestamp=now_ms, **fields
+    )
+
+
+@bp.before_request
+def _gate():
+    if _allowed():
+        return None
+    if request.method == "GET" and request.endpoint == "simulator.page":
+        return redirect(url_for("staff.login", next=request.path))
+    return _refuse()
+
+
+@bp.get("")
+def page():
+    book = current_app.config["BOOK"]
+    langs = [lang for lang in book.settings.languages if lang in i18n.LANGUAGES] or ["en"]
+    g.sim_psid = _psid()
+    return render_template(
+        "staff/simulator.html",
+        psid=g.sim_psid,
+        business=i18n.pick(book.settings.business, langs[0], langs[0]),
+        bot_languages=langs,
+        offline=_runtime().offline,
+    )
+
+
+@bp.post("/send")
+def send():
+    """One customer action: {text}, {quick: payload, text: title} or {postback, title}."""
+    data = request.get_json(silent=True) or {}
+    if not isinstance(data, dict):
+        return {"error": "send a JSON object: {text}, {quick, text} or {postback, title}"}, 400
+    psid = _psid()
+    text = str(data.get("text") or "").strip()[:MAX_TEXT]
+    if data.get("postback"):
+        ev = _event("postback", psid, payload=str(data["postback"])[:1000], title=text or None)
+    elif data.get("quick"):
+        ev = _event("message", psid, text=text, payload=str(data["quick"])[:1000], quick_reply=True)
+    elif text:
+        ev = _event("message", psid, text=text)
+    else:
+        from bot.staff.auth import json_error
+
+        return json_error(400, "send text, quick or postback")
+    _put(ev)
+    return {"ok": True, "psid": psid}
+
+
+@bp.post("/reset")
+def reset():
+    """Start over as a new customer: a new psid, the language, then Get Started."""
+    data = request.get_json(silent=True) or {}
+    if not isinstance(data, dict):
+        return {"error": "send a JSON object: {} or {lang}"}, 400
+    book = current_app.config["BOOK"]
+    psid = _psid(new=True)
+    lang = data.get("lang")
+    if lang in book.settings.languages and lang != book.settings.languages[0]:
+        _put(_event("postback", psid, payload=f"LANG:{lang}", title=lang))
+    _put(_event("postback", psid, payload="GET_STARTED", title="Get Started"))
+    return {"ok": True, "psid": psid}
+
+
+@bp.get("/poll")
+def poll():
+    """New log lines after ``after`` (with reply bodies), what is still queued, the lead."""
+    rt = _runtime()
+    db = rt.db()
+    psid = _psid()
+    try:
+        after = int(request.args.get("after", 0))
+    except ValueError:
+        after = 0
+    conv = conversations.by_psid(db, psid)
+    lines, lead = [], None
+    if conv is not None:
+        for line in conversations.timeline(db, conv["id"], after):
+            lines.append(
+                {
+                    "id": line["id"], "sender": line["sender"], "author": line["author"],
+                    "text": line["text"], "data": line["data"],
+                    "message": (line["body"] or {}).get("message"),
+                    "delivery": line["delivery"],
+                }
+            )  # fmt: skip
+        lead = _lead(db, conv)
+    waiting = []
+    for _id, kind, event_json, _attempts in inbox.pending_for(db, psid):
+        ev = json.loads(event_json)
+        waiting.append(ev.get("title") if kind == "postback" else ev.get("text"))
+    return {"psid": psid, "lines": lines, "waiting": waiting, "lead": lead}
+
+
+def _lead(db, conv: dict) -> dict:
+    book = current_app.config["BOOK"]
+    lang = (
+        session.get("lang") if session.get("lang") in i18n.LANGUAGES else book.settings.languages[0]
+    )
+    names = {s.id: i18n.pick(s.name, lang, book.settings.languages[0]) for s in book.stages}
+    return {
+        "id": conv["id"],
+        "stage": conv["stage"],
+        "stage_name": names.get(conv["stage"], conv["stage"]),
+        "score": conv["score"],
+        "answers": conv["answers"],
+        "labels": conversations.labels(db, conv["id"]),
+        "language": conv["language"],
+        "bot_paused": bool(conv["bot_paused"]),
+        "opted_out": bool(conv["opted_out"]),
+    }
+
+
+def init_app(app: Flask) -> None:
+    app.register_blueprint(bp)
