@@ -16,6 +16,13 @@ from types import MappingProxyType
 from typing import Any
 
 from bot.book.loader import Map, Problem, Seq
+from bot.messenger.policy import (
+    GET_STARTED,
+    PAYLOAD_ICE,
+    PAYLOAD_LANG,
+    SCHEDULER_MARGIN,
+    WINDOW,
+)
 
 Where = tuple[str, int]
 
@@ -388,9 +395,6 @@ def settings(m: Map | None, where: Where, r: Report, timezones: Any) -> dict[str
 
 # --- follow-ups, ice breakers, canned -------------------------------------------------------
 
-DAY = 24 * 3600
-SCHEDULER_MARGIN = 10 * 60  # bot/scheduler.py stops this long before the window closes
-
 
 def followup(m: Any, where: Where, r: Report, index: int) -> dict[str, Any] | None:
     """One followups: item → keyword arguments of flowbook.Followup (stage checked later)."""
@@ -411,13 +415,13 @@ def followup(m: Any, where: Where, r: Report, index: int) -> dict[str, Any] | No
     elif after <= 0:
         r.error(m.where("after"), "after: should be more than 0")
         after = None
-    elif after >= DAY:
+    elif after >= WINDOW:
         r.error(m.where("after"), f"after: {m['after']} is 24 hours or more: Messenger lets a page write "
                 "only within 24 hours of the customer's last message. The message tags that allowed "
                 "later messages were withdrawn in April 2026, and HUMAN_AGENT is only for a person's "
                 "own replies, so this follow-up could never be sent; use less than 24h (e.g. 20h)")  # fmt: skip
         after = None
-    elif after > DAY - SCHEDULER_MARGIN:
+    elif after > WINDOW - SCHEDULER_MARGIN:
         r.warn(m.where("after"), f"after: {m['after']} is so close to Messenger's 24-hour window that "
                                  "it is never sent (the scheduler keeps 10 minutes spare); use 23h")  # fmt: skip
     say = r.text(m.get("say"), m.where("say"), "the follow-up text", limit=2000)
@@ -520,7 +524,7 @@ def cross_check(book: Any, refs: Any, report: Report) -> None:
             report.warn(where, f"ice breaker {ice_id!r} starts no flow; add ice_breaker:{ice_id} "
                                "to a flow's start_on")  # fmt: skip
     for payload, where in refs.postbacks:
-        if payload != "GET_STARTED" and not payload.startswith(("LANG:", "ICE_BREAKER:")):
+        if payload != GET_STARTED and not payload.startswith((PAYLOAD_LANG, PAYLOAD_ICE)):
             if not book.flows_for(f"postback:{payload}"):
                 report.warn(where, f"payload {payload!r} starts no flow; add postback:{payload} to "
                                    "a flow's start_on, or write flow: <id> instead")  # fmt: skip

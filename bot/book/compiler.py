@@ -20,17 +20,12 @@ from bot.book.loader import Map, Problem, Seq
 from bot.book.steps import (
     ANSWER_TYPES,
     DEFAULT_STAGES,
-    GREETING_LIMIT,
     INTENT_ACTIONS,
-    MAX_ICE_BREAKERS,
-    MAX_MENU,
-    MENU_TITLE_LIMIT,
     RESERVED,
     SECTIONS,
     START_TRIGGERS,
     STEP_KEYS,
     STEP_KINDS,
-    TEXT_LIMIT,
     At,
     Refs,
     ends_block,
@@ -51,6 +46,13 @@ from bot.book.types import (
     Text,
 )  # fmt: skip
 from bot.errors import FlowError
+from bot.messenger.policy import (
+    GREETING_LIMIT,
+    MAX_ICE_BREAKERS,
+    MAX_MENU,
+    MENU_TITLE_LIMIT,
+    TEXT_LIMIT,
+)
 
 __all__ = [
     "ANSWER_TYPES", "INTENT_ACTIONS", "START_TRIGGERS", "STEP_KINDS", "Button", "Card",

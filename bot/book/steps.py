@@ -16,6 +16,18 @@ from bot.book import expr
 from bot.book.checks import NAME, Where, kind_of, suggest
 from bot.book.loader import Map
 from bot.book.types import Button, Card, Choice, Path, Step
+from bot.messenger.policy import (
+    BUTTON_TEXT_LIMIT,
+    CARD_TEXT_LIMIT,
+    MAX_BUTTONS,
+    MAX_CARDS,
+    PAYLOAD_FLOW,
+    PAYLOAD_INTENT,
+    PAYLOAD_LIMIT,
+    TEXT_LIMIT,
+    TITLE_LIMIT,
+)
+from bot.messenger.policy import MAX_QUICK_REPLIES as MAX_CHOICES
 from bot.text.validators import VALIDATORS
 
 if TYPE_CHECKING:
@@ -25,9 +37,6 @@ if TYPE_CHECKING:
 
 ANSWER_TYPES = VALIDATORS
 PRIORITIES = ("normal", "high")
-TEXT_LIMIT, BUTTON_TEXT_LIMIT, TITLE_LIMIT, CARD_TEXT_LIMIT = 2000, 640, 20, 80
-MENU_TITLE_LIMIT, GREETING_LIMIT, PAYLOAD_LIMIT = 30, 160, 1000
-MAX_CHOICES, MAX_BUTTONS, MAX_CARDS, MAX_ICE_BREAKERS, MAX_MENU = 13, 3, 10, 4, 20
 # An ask id is saved next to these in the names conditions and placeholders read.
 RESERVED = frozenset({"score", "stage", "language", "labels", "qualify_score", "first_name",
                       "name", "business", "answers", "true", "false", "null", "and", "or",
@@ -366,12 +375,12 @@ def read_button(c: _Compiler, item: Any, where: Where, limit: int) -> Button | N
         target = r.word(item["flow"], at, "flow")
         if target:
             c.refs.flow(target, at, "button flow")
-            payload = f"FLOW:{target}"
+            payload = f"{PAYLOAD_FLOW}{target}"
     elif key == "intent":
         target = r.word(item["intent"], at, "intent")
         if target:
             c.refs.intents.append((target, at, "button intent"))
-            payload = f"INTENT:{target}"
+            payload = f"{PAYLOAD_INTENT}{target}"
     else:
         payload = r.word(item["payload"], at, "payload")
         if payload and len(payload) > PAYLOAD_LIMIT:

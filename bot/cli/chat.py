@@ -9,6 +9,7 @@ import time
 import click
 
 from bot.app import create_app
+from bot.messenger import policy
 from bot.messenger.events import Event
 from store import conversations, inbox
 from store.db import write_tx
@@ -69,7 +70,7 @@ def run_chat(overrides: dict, lang: str | None) -> None:
         runtime.drain(db)
         last, quick = _show(db, last)
 
-    send(Event(kind="postback", psid=PSID, payload="GET_STARTED", title="Get Started",
+    send(Event(kind="postback", psid=PSID, payload=policy.GET_STARTED, title="Get Started",
                mid=f"chat-{next(counter)}", timestamp=int(time.time() * 1000)))  # fmt: skip
     while True:
         try:

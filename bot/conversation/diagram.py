@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from bot.conversation.stages import StageMachine
 from bot.i18n import pick
+from bot.messenger.policy import PAYLOAD_FLOW
 
 
 def _node(text: str) -> str:
@@ -41,7 +42,7 @@ def _targets(steps) -> set[str]:
             if c.goto:
                 out.add(c.goto)
         for b in step.buttons:
-            if b.payload and b.payload.startswith("FLOW:"):
+            if b.payload and b.payload.startswith(PAYLOAD_FLOW):
                 out.add(b.payload[5:])
         out |= _targets(step.then) | _targets(step.else_)
     return out

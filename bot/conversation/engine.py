@@ -20,21 +20,13 @@ from bot.conversation.stages import StageMachine
 from bot.errors import NotFound, StageError, WindowClosed
 from bot.i18n import N_
 from bot.i18n import gettext as _
-from bot.messenger import bodies
+from bot.messenger import bodies, policy
 from bot.messenger.events import Event
 from bot.text import norm
 from store import conversations, inbox, outbox, queue
 from store.db import write_tx
 
 log = logging.getLogger(__name__)
-
-WINDOW = 24 * 3600  # Messenger's standard messaging window
-HUMAN_AGENT_WINDOW = 7 * 24 * 3600  # staff replies with the HUMAN_AGENT tag
-LIKE_STICKERS = {"369239263222822", "369239343222814", "369239383222810"}
-PAYLOAD_FLOW = "FLOW:"
-PAYLOAD_INTENT = "INTENT:"
-PAYLOAD_ICE = "ICE_BREAKER:"
-PAYLOAD_LANG = "LANG:"
 
 
 class Engine:
@@ -218,28 +210,29 @@ class Engine:
     def _postback(self, turn: runner.Turn, ev: Event, new: bool, out: list) -> None:
         payload = ev.payload or ""
         ref = (ev.referral or {}).get("ref")
-        if payload.startswith(PAYLOAD_LANG):
-            lang = payload[len(PAYLOAD_LANG) :]
+        if payload.startswith(policy.PAYLOAD_LANG):
+            lang = payload[len(policy.PAYLOAD_LANG) :]
             if new and lang in self.book.settings.languages:
                 turn.language = lang  # chosen before anything was said: nothing to confirm
                 return
             self._set_language(turn, lang, out)
             self._repeat_question(turn, out)
             return
-        if payload.startswith(PAYLOAD_FLOW):
-            runner.start_flow(self.book, turn, payload[len(PAYLOAD_FLOW) :], out)
+        if payload.startswith(policy.PAYLOAD_FLOW):
+            runner.start_flow(self.book, turn, payload[len(policy.PAYLOAD_FLOW) :], out)
             return
-        if payload.startswith(PAYLOAD_INTENT):
+        if payload.startswith(policy.PAYLOAD_INTENT):
             intent = next(
-                (i for i in self.book.intents if i.id == payload[len(PAYLOAD_INTENT) :]), None
+                (i for i in self.book.intents if i.id == payload[len(policy.PAYLOAD_INTENT) :]),
+                None,
             )
             if intent is not None:
                 self._intent(turn, intent, out)
                 return
-        if payload.startswith(PAYLOAD_ICE):
-            if self._start(turn, f"ice_breaker:{payload[len(PAYLOAD_ICE) :]}", out):
+        if payload.startswith(policy.PAYLOAD_ICE):
+            if self._start(turn, f"ice_breaker:{payload[len(policy.PAYLOAD_ICE) :]}", out):
                 return
-        if payload == "GET_STARTED":
+        if payload == policy.GET_STARTED:
             if ref and self._start(turn, f"referral:{ref}", out):
                 return
             if self._start(turn, "get_started", out) or self._start(turn, "first_message", out):
@@ -258,8 +251,8 @@ class Engine:
             runner.resume(self.book, turn, out)
             return
         if ev.quick_reply and ev.payload and step is not None:
-            if ev.payload.startswith(PAYLOAD_LANG):
-                self._set_language(turn, ev.payload[len(PAYLOAD_LANG) :], out)
+            if ev.payload.startswith(policy.PAYLOAD_LANG):
+                self._set_language(turn, ev.payload[len(policy.PAYLOAD_LANG) :], out)
                 self._repeat_question(turn, out)
                 return
             if self._answer(turn, step, text, ev.payload, out):
@@ -274,7 +267,7 @@ class Engine:
         tokens = norm.tokens(text) if text else []
         if not tokens:
             # A sticker, a like, an image, an emoji: no words to act on.
-            if step is not None and step.type == "yes_no" and sticker in LIKE_STICKERS:
+            if step is not None and step.type == "yes_no" and sticker in policy.LIKE_STICKERS:
                 self._answer(turn, step, "yes", None, out)
             elif step is not None and step.type == "text" and not step.choices and ev.attachments:
                 url = next((a.get("url") for a in ev.attachments if a.get("url")), None)
@@ -427,7 +420,7 @@ class Engine:
                 continue
             if isinstance(action, runner.Ask):
                 prefix = "\n\n".join(lead)
-                if len(prefix) + len(action.text or "") + 2 > bodies.TEXT_LIMIT:
+                if len(prefix) + len(action.text or "") + 2 > policy.TEXT_LIMIT:
                     flush()
                     prefix = ""
                 lead.clear()
@@ -468,7 +461,7 @@ class Engine:
             if opens is not None:
                 closed = _(lang, "We are closed right now; our team will reply {when}.", when=when)
                 text = f"{text} {closed}" if text else closed
-        if lead and text and len(lead) + len(text) + 2 <= bodies.TEXT_LIMIT:
+        if lead and text and len(lead) + len(text) + 2 <= policy.TEXT_LIMIT:
             text = f"{lead}\n\n{text}"
         elif lead:
             self._send(db, conv, bodies.message({"text": lead}), lead, now)
@@ -496,8 +489,7 @@ class Engine:
             turn.stage = stage
         conversations.record_stage(db, conv["id"], old, stage, cause, now)
         on_enter = self.book.stage(stage).on_enter
-        in_window = conv["last_customer_at"] and now - conv["last_customer_at"] < WINDOW
-        if on_enter and in_window and not conv["unreachable"]:
+        if on_enter and policy.in_window(conv["last_customer_at"], now) and not conv["unreachable"]:
             t = turn or self._turn(db, conv, now)
             said: list = []
             for step in on_enter:
@@ -537,7 +529,7 @@ class Engine:
         with write_tx(db):
             now = self.clock()
             conv = self._load(db, conversation_id)
-            tag = reply_tag(conv["last_customer_at"], now)
+            tag = policy.reply_tag(conv["last_customer_at"], now)
             if tag == "closed":
                 raise WindowClosed(
                     "More than 7 days have passed since the customer last wrote; Messenger "
@@ -572,18 +564,6 @@ class Engine:
             if queue.get(db, handoff_id) is None:
                 raise NotFound(f"handoff {handoff_id} does not exist")
             return queue.close(db, handoff_id, "resolved", now)
-
-
-def reply_tag(last_customer_at: float | None, now: float) -> str:
-    """'' inside the 24-hour window, 'HUMAN_AGENT' up to 7 days, 'closed' after."""
-    if last_customer_at is None:
-        return "closed"
-    age = now - last_customer_at
-    if age < WINDOW:
-        return ""
-    if age < HUMAN_AGENT_WINDOW:
-        return "HUMAN_AGENT"
-    return "closed"
 
 
 # Default texts for an invalid answer when the owner wrote none (msgids in locales/).

@@ -37,8 +37,8 @@ from zoneinfo import ZoneInfo
 import sqlite_utils
 
 from bot.conversation import hours, runner
-from bot.conversation.engine import HUMAN_AGENT_WINDOW, WINDOW
 from bot.messenger import bodies
+from bot.messenger.policy import HUMAN_AGENT_WINDOW, SCHEDULER_MARGIN, WINDOW
 from store import conversations, followups, outbox
 from store.db import connect, write_tx
 
@@ -47,7 +47,7 @@ log = logging.getLogger(__name__)
 INTERVAL = 30.0  # seconds between ticks
 # A follow-up is queued only if at least this much of the window is left, so a short
 # sender backoff cannot push it past the 24 hours.
-MARGIN = 10 * 60.0
+
 DEFAULT_QUIET = ("22:00", "08:00")
 
 
@@ -148,7 +148,7 @@ class Scheduler:
             if not due:
                 return None
             anchor = conv["last_customer_at"]
-            window_end = anchor + WINDOW - MARGIN
+            window_end = anchor + WINDOW - SCHEDULER_MARGIN
 
             def skip(rules, reason: str) -> None:
                 for r in rules:
@@ -189,7 +189,7 @@ class Scheduler:
         if not self._quiet(now):
             return False
         morning = hours.quiet_end(self.quiet, datetime.fromtimestamp(now, self.zone))
-        return morning.timestamp() < conv["last_customer_at"] + WINDOW - MARGIN
+        return morning.timestamp() < conv["last_customer_at"] + WINDOW - SCHEDULER_MARGIN
 
     def _may_write(self, db: sqlite_utils.Database, conv: dict) -> bool:
         return bool(

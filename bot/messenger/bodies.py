@@ -5,11 +5,13 @@ from __future__ import annotations
 from typing import Any
 
 from bot.i18n import format_number, pick
-
-TEXT_LIMIT = 2000
-BUTTON_TEXT_LIMIT = 640
-TITLE_LIMIT = 20
-CARD_LIMIT = 80
+from bot.messenger.policy import (
+    BUTTON_TEXT_LIMIT,
+    CARD_TEXT_LIMIT,
+    MAX_BUTTONS,
+    TEXT_LIMIT,
+    TITLE_LIMIT,
+)
 
 
 def _cut(text: str, limit: int) -> str:
@@ -56,7 +58,7 @@ def say_bodies(say, lang: str, default: str, currency: str) -> list[tuple[dict, 
     out: list[tuple[dict, str, dict | None]] = []
     text = say.text or ""
     if say.buttons:
-        buttons = [button(b, lang, default) for b in say.buttons[:3]]
+        buttons = [button(b, lang, default) for b in say.buttons[:MAX_BUTTONS]]
         payload = {
             "template_type": "button",
             "text": _cut(text or "…", BUTTON_TEXT_LIMIT),
@@ -78,14 +80,14 @@ def say_bodies(say, lang: str, default: str, currency: str) -> list[tuple[dict, 
     if say.cards:
         elements, logged = [], []
         for card in say.cards[:10]:
-            title = _cut(pick(card.title, lang, default), CARD_LIMIT)
+            title = _cut(pick(card.title, lang, default), CARD_TEXT_LIMIT)
             subtitle = pick(card.subtitle, lang, default) if card.subtitle else ""
             if card.price is not None:
                 price = price_text(card.price, currency, lang)
                 subtitle = f"{price} · {subtitle}" if subtitle else price
             element: dict[str, Any] = {"title": title}
             if subtitle:
-                element["subtitle"] = _cut(subtitle, CARD_LIMIT)
+                element["subtitle"] = _cut(subtitle, CARD_TEXT_LIMIT)
             if card.image:
                 element["image_url"] = card.image
             if card.buttons:

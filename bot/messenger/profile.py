@@ -13,11 +13,15 @@ from collections.abc import Mapping
 from typing import Any
 
 from bot.i18n import pick
+from bot.messenger.policy import (
+    GET_STARTED,
+    GREETING_LIMIT,
+    MAX_ICE_BREAKERS,
+    MAX_MENU,
+    MENU_TITLE_LIMIT,
+    PAYLOAD_ICE,
+)
 
-GREETING_LIMIT = 160  # characters, Meta's limit
-ICE_BREAKER_LIMIT = 4
-MENU_LIMIT = 20
-MENU_TITLE_LIMIT = 30
 # our language -> the Messenger locales its customers' phones report (Supported Locales)
 MESSENGER_LOCALES = {"bn": ("bn_IN",), "en": ("en_US", "en_GB")}
 
@@ -52,7 +56,7 @@ def _get(item: Any, key: str) -> Any:
 def build_profile(book) -> tuple[dict[str, Any], list[str]]:
     """The messenger_profile request body, and warnings about what had to be cut."""
     warnings: list[str] = []
-    profile: dict[str, Any] = {"get_started": {"payload": "GET_STARTED"}}
+    profile: dict[str, Any] = {"get_started": {"payload": GET_STARTED}}
     pairs = locales(book)
     for lang in book.settings.languages[1:]:
         if lang not in MESSENGER_LOCALES:
@@ -67,9 +71,9 @@ def build_profile(book) -> tuple[dict[str, Any], list[str]]:
             greeting.append({"locale": locale, "text": _cut(text, GREETING_LIMIT)})
         profile["greeting"] = greeting
     ice = list(book.ice_breakers or ())
-    if len(ice) > ICE_BREAKER_LIMIT:
-        warnings.append(f"only the first {ICE_BREAKER_LIMIT} ice breakers are set")
-        ice = ice[:ICE_BREAKER_LIMIT]
+    if len(ice) > MAX_ICE_BREAKERS:
+        warnings.append(f"only the first {MAX_ICE_BREAKERS} ice breakers are set")
+        ice = ice[:MAX_ICE_BREAKERS]
     if ice:
         profile["ice_breakers"] = [
             {
@@ -77,7 +81,7 @@ def build_profile(book) -> tuple[dict[str, Any], list[str]]:
                 "call_to_actions": [
                     {
                         "question": _text(book, _get(i, "question"), lang),
-                        "payload": f"ICE_BREAKER:{_get(i, 'id')}",
+                        "payload": PAYLOAD_ICE + str(_get(i, "id")),
                     }
                     for i in ice
                 ],
@@ -85,9 +89,9 @@ def build_profile(book) -> tuple[dict[str, Any], list[str]]:
             for locale, lang in pairs
         ]
     menu = list(book.menu or ())
-    if len(menu) > MENU_LIMIT:
-        warnings.append(f"only the first {MENU_LIMIT} menu items are set")
-        menu = menu[:MENU_LIMIT]
+    if len(menu) > MAX_MENU:
+        warnings.append(f"only the first {MAX_MENU} menu items are set")
+        menu = menu[:MAX_MENU]
     if menu:
         profile["persistent_menu"] = [
             {

@@ -9,8 +9,8 @@ from zoneinfo import ZoneInfo
 
 from flask import Blueprint, Response, current_app, g, request
 
-from bot.conversation.engine import HUMAN_AGENT_WINDOW, reply_tag
 from bot.errors import NotFound, StageError, WindowClosed
+from bot.messenger.policy import HUMAN_AGENT_TAG, HUMAN_AGENT_WINDOW, reply_tag
 from bot.staff.auth import api_owner_required, bearer_staff, json_error, runtime
 from store import conversations, leads, queue
 from store import staff as accounts
@@ -43,7 +43,7 @@ def reply_window(conv: dict, now: float) -> dict:
     until = None
     if conv["last_customer_at"] is not None:
         until = conv["last_customer_at"] + HUMAN_AGENT_WINDOW
-    return {"tag": tag, "human_agent_until": iso(until) if tag == "HUMAN_AGENT" else None}
+    return {"tag": tag, "human_agent_until": iso(until) if tag == HUMAN_AGENT_TAG else None}
 
 
 def conversation_json(db, conv: dict) -> dict:
@@ -238,7 +238,7 @@ def reply(cid: int):
         "ok": True,
         "outbox_ids": result["outbox_ids"],
         "tag": result["tag"],
-        "human_agent": result["tag"] == "HUMAN_AGENT",
+        "human_agent": result["tag"] == HUMAN_AGENT_TAG,
     }
 
 

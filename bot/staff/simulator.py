@@ -26,6 +26,7 @@ from flask import (
 )
 
 from bot import i18n
+from bot.messenger import policy
 from bot.messenger.events import Event
 from store import conversations, inbox
 
@@ -128,8 +129,8 @@ def reset():
     psid = _psid(new=True)
     lang = data.get("lang")
     if lang in book.settings.languages and lang != book.settings.languages[0]:
-        _put(_event("postback", psid, payload=f"LANG:{lang}", title=lang))
-    _put(_event("postback", psid, payload="GET_STARTED", title="Get Started"))
+        _put(_event("postback", psid, payload=f"{policy.PAYLOAD_LANG}{lang}", title=lang))
+    _put(_event("postback", psid, payload=policy.GET_STARTED, title="Get Started"))
     return {"ok": True, "psid": psid}
 
 

@@ -21,6 +21,7 @@ from flask import (
 from bot import i18n
 from bot.conversation.hours import bn_day_period
 from bot.errors import NotFound, StageError, WindowClosed
+from bot.messenger import policy
 from bot.staff.api import (
     clean_label,
     conversation_json,
@@ -287,7 +288,7 @@ def conversation(cid: int):
     ]
     until = None
     if conv["last_customer_at"] is not None:
-        until = conv["last_customer_at"] + 7 * 24 * 3600
+        until = conv["last_customer_at"] + policy.HUMAN_AGENT_WINDOW
     return render_template(
         "staff/conversation.html",
         c=data,
@@ -320,7 +321,7 @@ def reply(cid: int):
         flash(_("Write a reply first."), "error")
         return _back_to(cid)
     rt.wake_sender.set()
-    if result["tag"] == "HUMAN_AGENT":
+    if result["tag"] == policy.HUMAN_AGENT_TAG:
         flash(_("Sent with the HUMAN_AGENT tag (the 24-hour window has passed)."), "ok")
     else:
         flash(_("Reply queued."), "ok")

@@ -7,8 +7,8 @@ import os
 import pytest
 import requests
 
-from tests.conftest import TEST_FLOWS
 from tests.cli.test_crash import free_port, start_server
+from tests.conftest import TEST_FLOWS
 
 pytestmark = pytest.mark.slow
 
