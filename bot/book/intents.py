@@ -1,0 +1,133 @@
+"""The intents: section: what customers may say anywhere, and the actions it starts.
+
+``INTENT_ACTIONS`` (the do: words) is a registry like ``bot.book.steps.STEP_KINDS``; the
+engine carries the actions out.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from bot.book.context import Context
+from bot.book.loader import Map
+from bot.book.report import FLOW_ID, Where, kind_of, suggest
+from bot.book.steps import PRIORITIES
+from bot.book.types import Intent
+from bot.messenger.policy import TEXT_LIMIT
+
+
+def _intent_handoff(c: Context, m: Map, i: dict[str, Any]) -> None:
+    i["priority"] = c.r.choice(
+        m.get("priority", "normal"), m.where("priority"), "priority", PRIORITIES
+    )
+
+
+def _intent_opt_out(c: Context, m: Map, i: dict[str, Any]) -> None:
+    pass
+
+
+def _intent_goto(c: Context, m: Map, i: dict[str, Any]) -> None:
+    if m.get("goto") is None:
+        c.r.error(m.where("do"), "do: goto needs goto: <flow id>")
+
+
+def _intent_language(c: Context, m: Map, i: dict[str, Any]) -> None:
+    lang = m.get("language")
+    if lang is None:
+        c.r.error(m.where("do"), f"do: language needs language: {' or '.join(c.r.languages)}")
+    else:
+        i["language"] = c.r.choice(lang, m.where("language"), "language", c.r.languages)
+
+
+# do: word -> what it needs besides; the engine carries them out
+INTENT_ACTIONS: dict[str, Callable[[Context, Map, dict[str, Any]], None]] = {
+    "handoff": _intent_handoff,  # to the staff queue (priority: high jumps it)
+    "opt_out": _intent_opt_out,  # no more follow-ups
+    "goto": _intent_goto,  # start the flow in goto:
+    "language": _intent_language,  # answer in language: bn|en from now on
+}
+# the actions whose value may also be written inside do:, as do: {goto: catalog}
+INTENT_VALUES = ("goto", "language")
+
+
+def intent_do(c: Context, m: Map) -> tuple[str | None, Map]:
+    """An intent's do: word and the map its value is read from.
+
+    ``do: goto`` with ``goto: catalog`` beside it, ``do: {goto: catalog}`` and ``goto:
+    catalog`` alone are the same action; so are the three forms of ``language``. The word
+    is None when there is no action or it is wrong (the problem is reported).
+    """
+    r, do = c.r, m.get("do")
+    if not do:
+        return ("goto" if "goto" in m else "language" if "language" in m else None), m
+    if not isinstance(do, Map):
+        return r.choice(do, m.where("do"), "do", INTENT_ACTIONS), m
+    forms = "do: is handoff, opt_out, goto (or {goto: <flow>}) or language (or {language: en})"
+    word = next(iter(do))
+    if len(do) > 1:
+        r.error(m.where("do"), f"do: holds one action, not {len(do)}; {forms}")
+        return None, m
+    if word not in INTENT_VALUES:
+        if word in INTENT_ACTIONS:
+            r.error(do.where(word), f"do: {word} takes no value; write do: {word}")
+        else:
+            r.error(do.where(word), f"unknown action {word!r} in do:"
+                                    f"{suggest(word, INTENT_ACTIONS)}; {forms}")  # fmt: skip
+        return None, m
+    if word in m:
+        r.error(m.where(word), f"{word}: is given twice, inside do: and beside it; keep one")
+        return None, m
+    return word, do
+
+
+def compile_intents(c: Context, value: Any, where: Where) -> tuple[Intent, ...]:
+    """The intents: section; their names go to ``c.refs`` for the cross checks."""
+    r = c.r
+    items = r.seq(value, where, "intents")
+    out: list[Intent] = []
+    seen: dict[str, int] = {}
+    for i, m in enumerate(items or ()):
+        at = items.where(i)  # type: ignore[union-attr]
+        if not isinstance(m, Map):
+            r.error(
+                at,
+                f"an intent should be a map with id:, match: and say: or do:, not {kind_of(m)}",
+            )
+            continue
+        r.keys(m, ("id", "match", "say", "do", "goto", "priority", "language"), "an intent")
+        iid = r.word(m["id"], m.where("id"), "intent id", FLOW_ID) if "id" in m else None
+        if "id" not in m:
+            r.error(at, "give this intent an id (staff see it as the reason of a handoff)")
+        if iid in seen:
+            r.error(m.where("id"), f"intent id {iid!r} is used twice (first on line {seen[iid]})")
+        name = iid or f"intent {i + 1}"
+        match = m.get("match")
+        words = [match] if isinstance(match, str | int) and not isinstance(match, bool) else match
+        if not isinstance(words, list) or not [w for w in words if str(w).strip()]:
+            r.error(m.where("match") if "match" in m else at,
+                    f"intent {name!r} matches nothing: give match: a word or a list of words")  # fmt: skip
+            words = []
+        say = (
+            r.text(m["say"], m.where("say"), "the intent's say text", limit=TEXT_LIMIT)
+            if "say" in m
+            else None
+        )
+        fields: dict[str, Any] = {"priority": "normal", "language": None}
+        do, given = intent_do(c, m)  # given: the map the action's value is in
+        if do is not None:
+            INTENT_ACTIONS[do](c, given, fields)
+        elif say is None and not m.get("do"):
+            r.error(at, f"intent {name!r} does nothing: give it say: or do:")
+        src = given if "goto" in given else m
+        goto = (
+            r.word(src["goto"], src.where("goto"), "goto") if src.get("goto") is not None else None
+        )
+        if goto:
+            c.refs.flow(goto, src.where("goto"), f"intent {name!r} goto")
+        if iid is not None:
+            seen.setdefault(iid, at[1])
+            out.append(Intent(iid, tuple(str(w).strip() for w in words if str(w).strip()), say,
+                              do, goto, fields["priority"] or "normal", at[0], at[1],
+                              fields["language"]))  # fmt: skip
+    return tuple(out)
