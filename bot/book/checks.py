@@ -35,14 +35,22 @@ def cross_check(book: Any, refs: Any, report: Report) -> None:
     intents = [i.id for i in book.intents]
     for target, where, what in refs.flows:
         if target not in flows:
-            report.error(where, f"{what}: no flow named {target!r}{suggest(target, flows)}")
+            hint = suggest(target, flows)
+            report.error(where, "ref.flow", what=what, target=target, hint=hint)
     for target, where, what in refs.stages:
         if target not in stages:
-            report.error(where, f"{what}: no stage named {target!r}{suggest(target, stages)}; "
-                                f"stages are {', '.join(stages)}")  # fmt: skip
+            report.error(
+                where,
+                "ref.stage",
+                what=what,
+                target=target,
+                hint=suggest(target, stages),
+                stages=", ".join(stages),
+            )
     for target, where, what in refs.intents:
         if target not in intents:
-            report.error(where, f"{what}: no intent named {target!r}{suggest(target, intents)}")
+            hint = suggest(target, intents)
+            report.error(where, "ref.intent", what=what, target=target, hint=hint)
 
     answers = set(refs.asks)
     settings = set(refs.settings)
@@ -52,51 +60,46 @@ def cross_check(book: Any, refs: Any, report: Report) -> None:
             if "." in name:
                 root, _, rest = name.partition(".")
                 if root == "answers" and rest.split(".")[0] not in answers:
-                    report.error(where, f"the condition {ex.source!r} reads answers.{rest}, but no "
-                                        f"question has that id{suggest(rest, answers)}")  # fmt: skip
+                    hint = suggest(rest, answers)
+                    report.error(where, "condition.answers", source=ex.source, rest=rest, hint=hint)
                 continue
             if name not in known and name != "answers":
-                report.error(where, f"the condition {ex.source!r} uses {name!r}, which is no question "
-                                    f"id, setting or built-in name{suggest(name, known)}; it can use "
-                                    "question ids, score, stage, language, labels and settings")  # fmt: skip
+                hint = suggest(name, known)
+                report.error(where, "condition.name", source=ex.source, name=name, hint=hint)
 
     fillable = answers | settings | PLACEHOLDERS
     for text, where in report.texts:
         for lang, s in text.items():
             names, broken = placeholders(s)
             if broken:
-                report.warn(where, f"a lone {{ or }} in the {lang} text; it is shown as written "
-                                   "(write {{ or }} for a brace)")  # fmt: skip
+                report.warn(where, "placeholder.brace", lang=lang)
             for name in names:
                 if not name:
-                    report.warn(where, f"an empty {{}} in the {lang} text")
+                    report.warn(where, "placeholder.empty", lang=lang)
                 elif name not in fillable:
-                    report.warn(where, f"{{{name}}} in the {lang} text is no question id or setting"
-                                       f"{suggest(name, fillable)}; it is shown as written")  # fmt: skip
+                    hint = suggest(name, fillable)
+                    report.warn(where, "placeholder.unknown", name=name, lang=lang, hint=hint)
 
     ice_ids = [str(i.get("id")) for i in book.ice_breakers]
     for flow in flows.values():
         if not flow.start_on and flow.id not in refs.targeted:
-            report.warn((flow.file, flow.line), f"flow {flow.id!r} can never start: it has no "
-                        "start_on, and no goto, button, choice or intent leads to it")  # fmt: skip
+            report.warn((flow.file, flow.line), "flow.unreachable", flow=flow.id)
     for trigger, where in refs.ice_starts:
         if trigger not in ice_ids:
-            report.warn(where, f"start_on ice_breaker:{trigger}, but there is no ice breaker with "
-                               f"id {trigger!r}{suggest(trigger, ice_ids)}")  # fmt: skip
+            hint = suggest(trigger, ice_ids)
+            report.warn(where, "ice_breaker.no_such", trigger=trigger, hint=hint)
     for ice_id, where in refs.ice_breakers:
         if not book.flows_for(f"ice_breaker:{ice_id}"):
-            report.warn(where, f"ice breaker {ice_id!r} starts no flow; add ice_breaker:{ice_id} "
-                               "to a flow's start_on")  # fmt: skip
+            report.warn(where, "ice_breaker.no_flow", id=ice_id)
     for payload, where in refs.postbacks:
         if payload != GET_STARTED and not payload.startswith((PAYLOAD_LANG, PAYLOAD_ICE)):
             if not book.flows_for(f"postback:{payload}"):
-                report.warn(where, f"payload {payload!r} starts no flow; add postback:{payload} to "
-                                   "a flow's start_on, or write flow: <id> instead")  # fmt: skip
+                report.warn(where, "payload.no_flow", payload=payload)
     for fu in book.followups:
         for key in fu.answer or {}:
             if key not in answers:
-                report.error((fu.file, fu.line), f"follow-up {fu.id!r}: answer: {key!r} is no "
-                                                 f"question id{suggest(key, answers)}")  # fmt: skip
+                hint = suggest(key, answers)
+                report.error((fu.file, fu.line), "followup.answer", id=fu.id, key=key, hint=hint)
     _overlapping_intents(book, report)
 
 
@@ -107,6 +110,11 @@ def _overlapping_intents(book: Any, report: Report) -> None:
             key = " ".join(word.lower().split())
             earlier = first.setdefault(key, intent)
             if earlier is not intent:
-                report.warn((intent.file, intent.line), f"intent {intent.id!r}: {word!r} is also "
-                            f"matched by intent {earlier.id!r} (line {earlier.line}), which is "
-                            "tried first")  # fmt: skip
+                report.warn(
+                    (intent.file, intent.line),
+                    "intent.overlap",
+                    id=intent.id,
+                    word=word,
+                    earlier=earlier.id,
+                    line=earlier.line,
+                )

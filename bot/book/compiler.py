@@ -18,6 +18,7 @@ from bot.book import checks, loader, parts, readers, steps
 from bot.book.context import Context
 from bot.book.intents import INTENT_ACTIONS, compile_intents
 from bot.book.loader import Map, Problem, Seq
+from bot.book.messages import message
 from bot.book.report import FLOW_ID, NAME, Report, Where, kind_of, suggest
 from bot.book.steps import ANSWER_TYPES, STEP_KINDS
 from bot.book.types import (
@@ -65,11 +66,11 @@ SECTIONS = ("settings", "stages", "intents", "flows", "followups", "greeting",
 
 
 def _no_argument(arg: str) -> str | None:
-    return "takes nothing after ':'" if arg else None
+    return message("start_on.takes_nothing") if arg else None
 
 
 def _argument(arg: str) -> str | None:
-    return None if arg.strip() else "needs a value after ':'"
+    return None if arg.strip() else message("start_on.needs_value")
 
 
 # start_on word -> check of what follows "word:"; a message when it is wrong
@@ -97,16 +98,13 @@ def compile_flow(c: Context, fid: Any, value: Any, where: Where) -> Flow | None:
         r.keys(value, ("start_on", "steps", "description"), f"flow {fid!r}")
         start_on = read_start_on(c, value.get("start_on"), value.where("start_on"))
         if "steps" not in value:
-            r.error(where, f"flow {fid!r} has no steps:")
+            r.error(where, "flow.no_steps_key", flow=fid)
         steps_value, steps_where = value.get("steps"), value.where("steps")
     else:
-        r.error(
-            where,
-            f"flow {fid!r} should be a map with start_on: and steps:, not {kind_of(value)}",
-        )
+        r.error(where, "flow.wrong", flow=fid, kind=kind_of(value))
         return None
     if isinstance(steps_value, Seq) and not steps_value:
-        r.error(steps_where, f"flow {fid!r} has no steps")
+        r.error(steps_where, "flow.no_steps", flow=fid)
     body = steps.compile_steps(c, steps_value, steps_where, fid, "", ())
     c.refs.asks.update(c.asks)
     return Flow(fid, tuple(start_on), body, where[0], where[1], MappingProxyType(dict(c.asks)))
@@ -120,25 +118,21 @@ def read_start_on(c: Context, value: Any, where: Where) -> list[str]:
     if isinstance(value, Seq):
         items = [(v, value.where(i)) for i, v in enumerate(value)]
     if items is None:
-        r.error(
-            where,
-            f"start_on should be a list like [get_started, first_message], not {kind_of(value)}",
-        )
+        r.error(where, "start_on.wrong", kind=kind_of(value))
         return []
     out = []
     for item, at in items:
         if not isinstance(item, str):
-            r.error(at, f"start_on items should be words, not {kind_of(item)}")
+            r.error(at, "start_on.item", kind=kind_of(item))
             continue
         word, colon, arg = item.partition(":")
         check = START_TRIGGERS.get(word.strip())
         if check is None:
-            r.error(at, f"unknown start_on {item!r}{suggest(word, START_TRIGGERS)}; use get_started, "
-                        "first_message, ice_breaker:<id>, referral:<ref> or postback:<PAYLOAD>")  # fmt: skip
+            r.error(at, "start_on.unknown", item=item, hint=suggest(word, START_TRIGGERS))
             continue
         wrong = check(arg.strip())
         if wrong:
-            r.error(at, f"start_on {item!r}: {word} {wrong}")
+            r.error(at, "start_on.argument", item=item, word=word, wrong=wrong)
             continue
         trigger = f"{word.strip()}:{arg.strip()}" if colon else word.strip()
         if word.strip() == "ice_breaker":
@@ -175,16 +169,14 @@ def compile_stages(c: Context, value: Any, where: Where) -> tuple[Stage, ...]:
             )
             for step in on_enter:
                 if step.kind != "say":
-                    r.error((step.file, step.line), f"on_enter may only say (it is sent when staff "
-                            f"move a lead), not {step.kind}; to ask something, say it with a "
-                            "button: {title: …, flow: <id>}")  # fmt: skip
+                    r.error((step.file, step.line), "stage.on_enter", kind=step.kind)
         else:
             name = r.text(item, at, f"the name of stage {sid!r}")
         if name is None:
             name = merged[sid].name if sid in merged else MappingProxyType({r.languages[0]: sid})
         given[sid] = Stage(sid, name, on_enter)
     if not given:
-        r.error(where, "stages: is empty; leave it out for the default stages")
+        r.error(where, "stages.empty")
     order = list(merged)
     written = list(given)
     for i, sid in enumerate(written):
@@ -218,7 +210,7 @@ def compile_book(c: Context, tree: loader.Tree) -> FlowBook:
     flows: dict[str, Flow] = {}
     flow_map = r.map(root.get("flows"), where("flows"), "flows")
     if not flow_map:
-        r.error(where("flows"), "flows: is missing or empty; a bot needs at least one flow")
+        r.error(where("flows"), "flows.missing")
     for fid, value in (flow_map or {}).items():
         flow = compile_flow(c, fid, value, flow_map.where(fid))  # type: ignore[union-attr]
         if flow is not None:
@@ -226,8 +218,7 @@ def compile_book(c: Context, tree: loader.Tree) -> FlowBook:
     if flows and not any(
         t in f.start_on for f in flows.values() for t in ("get_started", "first_message")
     ):
-        r.warn(where("flows"), "no flow has start_on: [get_started, first_message], so a new "
-                               "customer gets no welcome")  # fmt: skip
+        r.warn(where("flows"), "flows.no_welcome")
 
     followups: list[Followup] = []
     items = r.seq(root.get("followups"), where("followups"), "followups")
@@ -238,8 +229,7 @@ def compile_book(c: Context, tree: loader.Tree) -> FlowBook:
         fu = Followup(**found)
         same = next((f for f in followups if f.id == fu.id), None)
         if same is not None:
-            r.error((fu.file, fu.line), f"follow-up id {fu.id!r} is used twice (first on line "
-                                        f"{same.line}); give each one its own id:")  # fmt: skip
+            r.error((fu.file, fu.line), "followup.twice", id=fu.id, line=same.line)
             continue
         if fu.stage:
             c.refs.stages.append((fu.stage, (fu.file, fu.line), "follow-up stage"))
@@ -250,21 +240,23 @@ def compile_book(c: Context, tree: loader.Tree) -> FlowBook:
         greeting = r.text(root["greeting"], where("greeting"), "the greeting")
         for lang, s in (greeting or {}).items():
             if len(s) > GREETING_LIMIT:
-                r.warn(where("greeting"), f"the {lang} greeting is {len(s)} characters; Messenger "
-                                          f"shows {GREETING_LIMIT}, so it is cut")  # fmt: skip
+                r.warn(
+                    where("greeting"),
+                    "greeting.long",
+                    lang=lang,
+                    length=len(s),
+                    limit=GREETING_LIMIT,
+                )
     ice: list[Mapping[str, Any]] = []
     items = r.seq(root.get("ice_breakers"), where("ice_breakers"), "ice_breakers")
     if items is not None and len(items) > MAX_ICE_BREAKERS:
-        r.error(
-            where("ice_breakers"),
-            f"{len(items)} ice breakers; Messenger shows at most {MAX_ICE_BREAKERS}",
-        )
+        r.error(where("ice_breakers"), "ice_breakers.many", count=len(items), most=MAX_ICE_BREAKERS)
     for i, item in enumerate(items or ()):
         found = readers.ice_breaker(item, items.where(i), r)  # type: ignore[union-attr]
         if found is None:
             continue
         if any(x["id"] == found["id"] for x in ice):
-            r.error(items.where(i), f"ice breaker id {found['id']!r} is used twice")  # type: ignore[union-attr]
+            r.error(items.where(i), "ice_breaker.twice", id=found["id"])  # type: ignore[union-attr]
             continue
         c.refs.ice_breakers.append((found["id"], items.where(i)))  # type: ignore[union-attr]
         ice.append(found)

@@ -11,6 +11,7 @@ from typing import Any
 
 from bot.book.context import Context
 from bot.book.loader import Map
+from bot.book.messages import message
 from bot.book.report import FLOW_ID, Where, kind_of, suggest
 from bot.book.steps import PRIORITIES
 from bot.book.types import Intent
@@ -29,13 +30,13 @@ def _intent_opt_out(c: Context, m: Map, i: dict[str, Any]) -> None:
 
 def _intent_goto(c: Context, m: Map, i: dict[str, Any]) -> None:
     if m.get("goto") is None:
-        c.r.error(m.where("do"), "do: goto needs goto: <flow id>")
+        c.r.error(m.where("do"), "do.goto")
 
 
 def _intent_language(c: Context, m: Map, i: dict[str, Any]) -> None:
     lang = m.get("language")
     if lang is None:
-        c.r.error(m.where("do"), f"do: language needs language: {' or '.join(c.r.languages)}")
+        c.r.error(m.where("do"), "do.language", langs=" or ".join(c.r.languages))
     else:
         i["language"] = c.r.choice(lang, m.where("language"), "language", c.r.languages)
 
@@ -63,20 +64,20 @@ def intent_do(c: Context, m: Map) -> tuple[str | None, Map]:
         return ("goto" if "goto" in m else "language" if "language" in m else None), m
     if not isinstance(do, Map):
         return r.choice(do, m.where("do"), "do", INTENT_ACTIONS), m
-    forms = "do: is handoff, opt_out, goto (or {goto: <flow>}) or language (or {language: en})"
+    forms = message("do.forms")
     word = next(iter(do))
     if len(do) > 1:
-        r.error(m.where("do"), f"do: holds one action, not {len(do)}; {forms}")
+        r.error(m.where("do"), "do.many", count=len(do), forms=forms)
         return None, m
     if word not in INTENT_VALUES:
         if word in INTENT_ACTIONS:
-            r.error(do.where(word), f"do: {word} takes no value; write do: {word}")
+            r.error(do.where(word), "do.no_value", word=word)
         else:
-            r.error(do.where(word), f"unknown action {word!r} in do:"
-                                    f"{suggest(word, INTENT_ACTIONS)}; {forms}")  # fmt: skip
+            hint = suggest(word, INTENT_ACTIONS)
+            r.error(do.where(word), "do.unknown", word=word, hint=hint, forms=forms)
         return None, m
     if word in m:
-        r.error(m.where(word), f"{word}: is given twice, inside do: and beside it; keep one")
+        r.error(m.where(word), "do.twice", word=word)
         return None, m
     return word, do
 
@@ -90,23 +91,19 @@ def compile_intents(c: Context, value: Any, where: Where) -> tuple[Intent, ...]:
     for i, m in enumerate(items or ()):
         at = items.where(i)  # type: ignore[union-attr]
         if not isinstance(m, Map):
-            r.error(
-                at,
-                f"an intent should be a map with id:, match: and say: or do:, not {kind_of(m)}",
-            )
+            r.error(at, "intent.wrong", kind=kind_of(m))
             continue
         r.keys(m, ("id", "match", "say", "do", "goto", "priority", "language"), "an intent")
         iid = r.word(m["id"], m.where("id"), "intent id", FLOW_ID) if "id" in m else None
         if "id" not in m:
-            r.error(at, "give this intent an id (staff see it as the reason of a handoff)")
+            r.error(at, "intent.no_id")
         if iid in seen:
-            r.error(m.where("id"), f"intent id {iid!r} is used twice (first on line {seen[iid]})")
+            r.error(m.where("id"), "intent.twice", id=iid, line=seen[iid])
         name = iid or f"intent {i + 1}"
         match = m.get("match")
         words = [match] if isinstance(match, str | int) and not isinstance(match, bool) else match
         if not isinstance(words, list) or not [w for w in words if str(w).strip()]:
-            r.error(m.where("match") if "match" in m else at,
-                    f"intent {name!r} matches nothing: give match: a word or a list of words")  # fmt: skip
+            r.error(m.where("match") if "match" in m else at, "intent.no_match", name=name)
             words = []
         say = (
             r.text(m["say"], m.where("say"), "the intent's say text", limit=TEXT_LIMIT)
@@ -118,7 +115,7 @@ def compile_intents(c: Context, value: Any, where: Where) -> tuple[Intent, ...]:
         if do is not None:
             INTENT_ACTIONS[do](c, given, fields)
         elif say is None and not m.get("do"):
-            r.error(at, f"intent {name!r} does nothing: give it say: or do:")
+            r.error(at, "intent.nothing", name=name)
         src = given if "goto" in given else m
         goto = (
             r.word(src["goto"], src.where("goto"), "goto") if src.get("goto") is not None else None

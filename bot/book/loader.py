@@ -17,6 +17,8 @@ from typing import Any
 
 import yaml
 
+from bot.book.messages import YAML_PLAIN, message
+
 # Sections an included file may add to; the rest belong to the main file only.
 MERGED_MAPS = ("flows", "canned")
 MERGED_LISTS = ("intents", "followups")
@@ -132,15 +134,14 @@ def _construct_map(loader: Any, node: yaml.MappingNode) -> Map:
         try:
             hash(key)
         except TypeError:
-            loader.problems.append(Problem(loader.file, line, "a key must be a plain word"))
+            loader.problems.append(Problem(loader.file, line, message("yaml.key")))
             continue
         if key in out:
             loader.problems.append(
                 Problem(
                     loader.file,
                     line,
-                    f"duplicate key {key!r} (first on line {out.key_lines[key]}); "
-                    "the second one would silently replace the first",
+                    message("yaml.duplicate", key=key, line=out.key_lines[key]),
                 )
             )
             continue
@@ -164,27 +165,6 @@ def _construct_bool(loader: Any, node: yaml.ScalarNode) -> Any:
 
 FlowLoader = _make_loader(getattr(yaml, "CSafeLoader", yaml.SafeLoader))
 
-# PyYAML's words for common mistakes, said the way an owner can act on them.
-_PLAIN = (
-    ("found character '\\t'", "a tab character: indent with spaces only"),
-    ("found a tab character", "a tab character: indent with spaces only"),
-    ("mapping values are not allowed", "a ':' where YAML does not expect one "
-     "(put text that contains ': ' in quotes, or check the indentation)"),
-    ("expected <block end>", "this line's indentation does not line up with the lines above"),
-    ("could not find expected ':'", "a line without 'key: value' inside a map "
-     "(or a quote that is never closed)"),
-    ("found unexpected end of stream", "a quote or bracket that is never closed"),
-    ("expected ',' or ']'", "a '[' list that is not closed with ']' on the same item"),
-    ("expected ',' or '}'", "a '{' map that is not closed with '}'"),
-    ("found undefined alias", "an *alias with no &anchor"),
-    ("did not find expected key", "a line that is indented like a key but is not one"),
-    ("did not find expected '-' indicator", "a list item that is not indented like the "
-     "items above"),
-    ("found unknown escape character", "an unknown \\ escape inside double quotes "
-     "(use single quotes, or write \\\\)"),
-)  # fmt: skip
-
-
 # PyYAML's context of an error inside { } or [ ] -> the bracket that opened it and its closer
 _FLOW_BRACKETS = {"flow mapping": ("{", "}"), "flow sequence": ("[", "]")}
 
@@ -201,16 +181,16 @@ def _syntax_problem(file: str, text: str, error: yaml.YAMLError) -> Problem:
     if bracket and context_mark is not None and context_mark.line + 1 < line:
         # PyYAML notices an unclosed { or [ only on a later line: point at the bracket
         opened, closer = bracket
-        return Problem(file, context_mark.line + 1, f"YAML syntax: this {opened} is never closed "
-                       f"(YAML noticed on line {line}: it was still looking for , or {closer})")  # fmt: skip
+        found = message("yaml.unclosed", opened=opened, line=line, closer=closer)
+        return Problem(file, context_mark.line + 1, found)
     if "cannot start any token" in problem and mark is not None:
         lines = text.splitlines()
         if mark.line < len(lines) and "\t" in lines[mark.line][: mark.column + 1]:
             problem = "found character '\\t'"  # libyaml does not name the tab
-    for needle, plain in _PLAIN:
+    for needle, plain in YAML_PLAIN:
         if needle in problem:
-            return Problem(file, line, f"YAML syntax: {plain}")
-    return Problem(file, line, f"YAML syntax: {problem}")
+            return Problem(file, line, message("yaml.syntax", problem=plain))
+    return Problem(file, line, message("yaml.syntax", problem=problem))
 
 
 def parse(text: str, file: str) -> tuple[Any, list[Problem]]:
@@ -258,13 +238,14 @@ def _read(
         with open(path, encoding="utf-8-sig") as f:
             text = f.read()
     except FileNotFoundError:
-        problems.append(Problem(by_file, by_line, f"file not found: {path}"))
+        problems.append(Problem(by_file, by_line, message("file.missing", path=path)))
         return None
     except UnicodeDecodeError as e:
-        problems.append(Problem(path, 1, f"not UTF-8 text ({e.reason}); save the file as UTF-8"))
+        problems.append(Problem(path, 1, message("file.not_utf8", reason=e.reason)))
         return None
     except OSError as e:
-        problems.append(Problem(by_file, by_line, f"cannot read {path}: {e.strerror}"))
+        found = message("file.unreadable", path=path, why=e.strerror)
+        problems.append(Problem(by_file, by_line, found))
         return None
     files.append(path)
     value, found = parse(text, path)
@@ -281,9 +262,7 @@ def _as_root(value: Any, file: str, problems: list[Problem]) -> Map | None:
     if value is None:
         return None
     if not isinstance(value, Map):
-        problems.append(
-            Problem(file, 1, "the file should be a map of sections (settings:, flows: …)")
-        )
+        problems.append(Problem(file, 1, message("file.not_map")))
         return None
     return value
 
@@ -297,15 +276,13 @@ def _patterns(root: Map, file: str, problems: list[Problem]) -> Iterator[tuple[s
         yield value, line
         return
     if not isinstance(value, Seq):
-        problems.append(
-            Problem(file, line, "include: should be a list of files, like [flows/*.yaml]")
-        )
+        problems.append(Problem(file, line, message("include.wrong")))
         return
     for i, item in enumerate(value):
         if isinstance(item, str) and item.strip():
             yield item.strip(), value.where(i)[1]
         else:
-            problems.append(Problem(file, value.where(i)[1], "include: items should be file names"))
+            problems.append(Problem(file, value.where(i)[1], message("include.item")))
 
 
 def _includes(
@@ -318,9 +295,8 @@ def _includes(
         if glob.has_magic(pattern):
             paths = sorted(glob.glob(full))
             if not paths:
-                problems.append(
-                    Problem(file, line, f"include {pattern!r} matches no file", "warning")
-                )
+                found = message("include.no_match", pattern=pattern)
+                problems.append(Problem(file, line, found, "warning"))
         else:
             paths = [full]
         for path in paths:
@@ -329,10 +305,12 @@ def _includes(
                 names = [os.path.basename(p) for p in (*stack[stack.index(real) :], real)]
                 if len(paths) > 1 and real == stack[-1]:
                     continue  # a pattern like *.yaml matching the file itself
-                problems.append(Problem(file, line, "include cycle: " + " → ".join(names)))
+                found = message("include.cycle", names=" → ".join(names))
+                problems.append(Problem(file, line, found))
                 continue
             if real in seen:
-                problems.append(Problem(file, line, f"{path} is already included", "warning"))
+                found = message("include.again", path=path)
+                problems.append(Problem(file, line, found, "warning"))
                 continue
             seen.add(real)
             sub = _read(path, file, line, problems, files, stack)
@@ -349,7 +327,7 @@ def _merge(root: Map, sub: Map, problems: list[Problem]) -> None:
             continue
         if key in MERGED_MAPS:
             if not isinstance(value, Map):
-                problems.append(Problem(file, line, f"{key}: should be a map"))
+                problems.append(Problem(file, line, message("include.not_map", key=key)))
                 continue
             target = root.get(key)
             if target is None:
@@ -361,17 +339,17 @@ def _merge(root: Map, sub: Map, problems: list[Problem]) -> None:
                 item_file, item_line = value.where(name)
                 if name in target:
                     first_file, first_line = target.where(name)
-                    problems.append(
-                        Problem(item_file, item_line,
-                                f"{key[:-1] if key == 'flows' else key} {name!r} is defined twice "
-                                f"(first in {first_file}:{first_line})")
-                    )  # fmt: skip
+                    what = key[:-1] if key == "flows" else key
+                    found = message(
+                        "include.twice", what=what, name=name, file=first_file, line=first_line
+                    )
+                    problems.append(Problem(item_file, item_line, found))
                     continue
                 target[name] = item
                 target.key_lines[name], target.key_files[name] = item_line, item_file
         elif key in MERGED_LISTS:
             if not isinstance(value, Seq):
-                problems.append(Problem(file, line, f"{key}: should be a list"))
+                problems.append(Problem(file, line, message("include.not_list", key=key)))
                 continue
             target = root.get(key)
             if target is None:
@@ -386,10 +364,5 @@ def _merge(root: Map, sub: Map, problems: list[Problem]) -> None:
                 target.item_lines.append(item_line)
         else:
             allowed = ", ".join(MERGED_MAPS + MERGED_LISTS)
-            problems.append(
-                Problem(
-                    file,
-                    line,
-                    f"{key}: belongs in the main file; an included file may hold {allowed}",
-                )
-            )
+            found = message("include.main_only", key=key, allowed=allowed)
+            problems.append(Problem(file, line, found))

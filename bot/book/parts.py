@@ -10,6 +10,7 @@ from typing import Any
 
 from bot.book.context import Context
 from bot.book.loader import Map
+from bot.book.messages import message
 from bot.book.report import NAME, Where, kind_of
 from bot.book.types import Button, Card, Choice
 from bot.messenger.policy import (
@@ -29,11 +30,10 @@ def read_choices(c: Context, value: Any, where: Where) -> tuple[Choice, ...]:
     if value is None:
         return ()
     if not isinstance(value, Map):
-        r.error(where, f"choices should be a map of key: label lines (like saree: {{bn: শাড়ি, "
-                       f"en: Saree}}), not {kind_of(value)}")  # fmt: skip
+        r.error(where, "choices.wrong", kind=kind_of(value))
         return ()
     if len(value) > MAX_CHOICES:
-        r.error(where, f"{len(value)} choices; Messenger shows at most {MAX_CHOICES} quick replies")
+        r.error(where, "choices.many", count=len(value), most=MAX_CHOICES)
     out = []
     for key, item in value.items():
         at = value.where(key)
@@ -64,7 +64,7 @@ def read_buttons(
     if items is None:
         return ()
     if len(items) > most:
-        c.r.error(where, f"{len(items)} {what}; Messenger allows at most {most}")
+        c.r.error(where, "buttons.many", count=len(items), what=what, most=most)
     out = []
     for i, item in enumerate(items):
         button = read_button(c, item, items.where(i), limit)
@@ -76,17 +76,14 @@ def read_buttons(
 def read_button(c: Context, item: Any, where: Where, limit: int) -> Button | None:
     r = c.r
     if not isinstance(item, Map):
-        r.error(
-            where,
-            f"a button should be {{title: …, url: …}} or {{title: …, flow: …}}, not {kind_of(item)}",
-        )
+        r.error(where, "button.wrong", kind=kind_of(item))
         return None
     r.keys(item, ("title", "url", "flow", "payload", "intent"), "a button")
     title = r.text(item.get("title"), item.where("title"), "the button title", limit=limit)
     given = [k for k in ("url", "flow", "payload", "intent") if item.get(k) is not None]
     if len(given) != 1:
-        r.error(where, "a button needs exactly one of url:, flow:, payload: or intent:"
-                       + (f" (it has {', '.join(given)})" if given else ""))  # fmt: skip
+        has = message("button.has", keys=", ".join(given)) if given else ""
+        r.error(where, "button.one", has=has)
         return None
     key = given[0]
     at = item.where(key)
@@ -106,7 +103,7 @@ def read_button(c: Context, item: Any, where: Where, limit: int) -> Button | Non
     else:
         payload = r.word(item["payload"], at, "payload")
         if payload and len(payload) > PAYLOAD_LIMIT:
-            r.error(at, f"payload is {len(payload)} characters; Messenger allows {PAYLOAD_LIMIT}")
+            r.error(at, "payload.long", length=len(payload), limit=PAYLOAD_LIMIT)
         elif payload:
             c.refs.postbacks.append((payload, at))
     if title is None or (url is None and payload is None):
@@ -120,15 +117,12 @@ def read_cards(c: Context, value: Any, where: Where) -> tuple[Card, ...]:
     if items is None:
         return ()
     if len(items) > MAX_CARDS:
-        r.error(where, f"{len(items)} cards; Messenger shows at most {MAX_CARDS} in a carousel")
+        r.error(where, "cards.many", count=len(items), most=MAX_CARDS)
     out = []
     for i, item in enumerate(items):
         at = items.where(i)
         if not isinstance(item, Map):
-            r.error(
-                at,
-                f"a card should be a map with title:, subtitle:, image:, price:, buttons:, not {kind_of(item)}",
-            )
+            r.error(at, "card.wrong", kind=kind_of(item))
             continue
         r.keys(item, ("title", "subtitle", "image", "price", "buttons"), "a card")
         title = r.text(
@@ -147,9 +141,7 @@ def read_cards(c: Context, value: Any, where: Where) -> tuple[Card, ...]:
         if item.get("price") is not None:
             p = item["price"]
             if isinstance(p, bool) or not isinstance(p, int | float) or p < 0:
-                r.error(
-                    item.where("price"), f"price should be a number like 4500, not {kind_of(p)}"
-                )
+                r.error(item.where("price"), "card.price", kind=kind_of(p))
             else:
                 price = float(p)
         buttons = read_buttons(

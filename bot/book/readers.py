@@ -45,23 +45,22 @@ def languages(value: Any, where: Where, r: Report) -> tuple[str, ...]:
         return BARTA_LANGUAGES
     items = [value] if isinstance(value, str) else value
     if not isinstance(items, Seq | list) or not items or not all(isinstance(v, str) for v in items):
-        r.error(where, f"languages should be a list like [bn, en], not {kind_of(value)}")
+        r.error(where, "languages.wrong", kind=kind_of(value))
         return BARTA_LANGUAGES
     out: list[str] = []
     for lang in items:
         if lang in out:
-            r.error(where, f"language {lang!r} is listed twice")
+            r.error(where, "languages.twice", lang=lang)
             continue
         if lang not in BARTA_LANGUAGES:
-            r.warn(where, f"language {lang!r}{suggest(lang, BARTA_LANGUAGES)}: Barta speaks bn and en, "
-                          "so its own messages to these customers will be in English")  # fmt: skip
+            r.warn(where, "languages.foreign", lang=lang, hint=suggest(lang, BARTA_LANGUAGES))
         out.append(lang)
     return tuple(out)
 
 
 def clock_time(value: Any, where: Where, r: Report, what: str) -> str | None:
     if not isinstance(value, str) or not _TIME.fullmatch(value.strip()):
-        r.error(where, f'{what} should be a time like "10:00" (24-hour), not {kind_of(value)}')
+        r.error(where, "time.wrong", what=what, kind=kind_of(value))
         return None
     h, m = _TIME.fullmatch(value.strip()).groups()  # type: ignore[union-attr]
     return f"{int(h):02d}:{m}"
@@ -74,21 +73,19 @@ def hours(value: Any, where: Where, r: Report) -> Mapping[str, Any] | None:
     r.keys(m, ("days", "open", "close"), "hours")
     days = m.get("days", list(DAYS))
     if not isinstance(days, list) or not days:
-        r.error(m.where("days"), f"days should be a list like [sat, sun, mon], not {kind_of(days)}")
+        r.error(m.where("days"), "days.wrong", kind=kind_of(days))
         days = list(DAYS)
     good = []
     for d in days:
         if d not in DAYS:
-            r.error(m.where("days"), f"unknown day {d!r}{suggest(str(d).lower()[:3], DAYS)}; days are "
-                                     f"{', '.join(DAYS)}")  # fmt: skip
+            hint = suggest(str(d).lower()[:3], DAYS)
+            r.error(m.where("days"), "days.unknown", day=d, hint=hint, days=", ".join(DAYS))
         elif d not in good:
             good.append(d)
     open_ = clock_time(m.get("open"), m.where("open"), r, "open")
     close = clock_time(m.get("close"), m.where("close"), r, "close")
     if open_ and close and open_ == close:
-        r.error(
-            m.where("close"), "open and close are the same time; leave hours out if you never close"
-        )
+        r.error(m.where("close"), "hours.same")
     if not (open_ and close):
         return None
     return MappingProxyType({"days": tuple(good), "open": open_, "close": close})
@@ -104,7 +101,7 @@ def settings(m: Map | None, where: Where, r: Report, timezones: Any) -> dict[str
         "business": MappingProxyType({r.languages[0]: ""}),
     }
     if m is None or "business" not in m:
-        r.error(where, "settings needs business: (the shop's name, used as {business})")
+        r.error(where, "settings.business")
     elif (business := r.text(m["business"], m.where("business"), "business")) is not None:
         out["business"] = business
     if m is None:
@@ -113,17 +110,14 @@ def settings(m: Map | None, where: Where, r: Report, timezones: Any) -> dict[str
     if "timezone" in m:
         tz = m["timezone"]
         if not isinstance(tz, str) or not timezones(tz):
-            r.error(w("timezone"), f"unknown timezone {kind_of(tz)}{suggest(tz, timezones(None), 0.8)} "
-                                   "(for Bangladesh: Asia/Dhaka)")  # fmt: skip
+            hint = suggest(tz, timezones(None), 0.8)
+            r.error(w("timezone"), "settings.timezone", kind=kind_of(tz), hint=hint)
         else:
             out["timezone"] = tz
     if "currency" in m:
         cur = m["currency"]
         if not isinstance(cur, str) or not _CURRENCY.fullmatch(cur):
-            r.error(
-                w("currency"),
-                f"currency should be a three-letter code like BDT, not {kind_of(cur)}",
-            )
+            r.error(w("currency"), "settings.currency", kind=kind_of(cur))
         else:
             out["currency"] = cur
     if m.get("hours") is not None:
@@ -143,10 +137,7 @@ def settings(m: Map | None, where: Where, r: Report, timezones: Any) -> dict[str
             if all(times):
                 out["quiet_hours"] = tuple(times)
         else:
-            r.error(
-                w("quiet_hours"),
-                f'quiet_hours should be ["22:00", "08:00"] (from, to), not {kind_of(q)}',
-            )
+            r.error(w("quiet_hours"), "settings.quiet_hours", kind=kind_of(q))
     known = ("business", "languages", "timezone", "currency", "hours", "qualify_score", "max_retries",
              "followup_limit", "quiet_hours", "response_target_minutes")  # fmt: skip
     extra: dict[str, Any] = {}
@@ -155,12 +146,11 @@ def settings(m: Map | None, where: Where, r: Report, timezones: Any) -> dict[str
             continue
         at = w(key)
         if not isinstance(key, str) or not NAME.fullmatch(key):
-            r.error(at, f"setting {key!r} should be a simple name (English letters, digits, _) so it can "
-                        "be used as a {placeholder}")  # fmt: skip
+            r.error(at, "settings.name", key=key)
             continue
         near = suggest(key, known, 0.8)
         if near:
-            r.warn(at, f"unknown setting {key!r}{near}; it is kept as a value for {{placeholders}}")
+            r.warn(at, "settings.unknown", key=key, hint=near)
         if isinstance(value, Map):
             value = r.text(value, at, f"setting {key}")
         elif isinstance(value, Seq):
@@ -176,31 +166,24 @@ def settings(m: Map | None, where: Where, r: Report, timezones: Any) -> dict[str
 def followup(m: Any, where: Where, r: Report, index: int) -> dict[str, Any] | None:
     """One followups: item → keyword arguments of flowbook.Followup (stage checked later)."""
     if not isinstance(m, Map):
-        r.error(where, f"a follow-up should be a map with after: and say:, not {kind_of(m)}")
+        r.error(where, "followup.wrong", kind=kind_of(m))
         return None
     r.keys(m, ("id", "stage", "after", "say", "answer", "label"), "a follow-up")
     fid = r.word(m["id"], m.where("id"), "follow-up id", NAME) if "id" in m else None
     stage = r.word(m["stage"], m.where("stage"), "stage") if m.get("stage") is not None else None
     after = seconds(m.get("after"))
     if "after" not in m:
-        r.error(
-            where, "a follow-up needs after: (how long after the customer's last message: 3h, 30m)"
-        )
+        r.error(where, "followup.no_after")
     elif after is None:
-        r.error(m.where("after"), f"after: should be a time like 3h, 30m, 1d or 90s, not "
-                                  f"{kind_of(m['after'])}")  # fmt: skip
+        r.error(m.where("after"), "followup.after_wrong", kind=kind_of(m["after"]))
     elif after <= 0:
-        r.error(m.where("after"), "after: should be more than 0")
+        r.error(m.where("after"), "followup.after_zero")
         after = None
     elif after >= WINDOW:
-        r.error(m.where("after"), f"after: {m['after']} is 24 hours or more: Messenger lets a page write "
-                "only within 24 hours of the customer's last message. The message tags that allowed "
-                "later messages were withdrawn in April 2026, and HUMAN_AGENT is only for a person's "
-                "own replies, so this follow-up could never be sent; use less than 24h (e.g. 20h)")  # fmt: skip
+        r.error(m.where("after"), "followup.after_window", after=m["after"])
         after = None
     elif after > WINDOW - SCHEDULER_MARGIN:
-        r.warn(m.where("after"), f"after: {m['after']} is so close to Messenger's 24-hour window that "
-                                 "it is never sent (the scheduler keeps 10 minutes spare); use 23h")  # fmt: skip
+        r.warn(m.where("after"), "followup.after_margin", after=m["after"])
     say = r.text(m.get("say"), m.where("say"), "the follow-up text", limit=2000)
     answer = None
     if m.get("answer") is not None:
@@ -220,7 +203,7 @@ def followup(m: Any, where: Where, r: Report, index: int) -> dict[str, Any] | No
 
 def ice_breaker(m: Any, where: Where, r: Report) -> Mapping[str, Any] | None:
     if not isinstance(m, Map):
-        r.error(where, f"an ice breaker should be {{id: …, question: …}}, not {kind_of(m)}")
+        r.error(where, "ice_breaker.wrong", kind=kind_of(m))
         return None
     r.keys(m, ("id", "question"), "an ice breaker")
     iid = r.word(m.get("id"), m.where("id"), "ice breaker id", NAME)

@@ -13,6 +13,7 @@ from types import MappingProxyType
 from typing import Any
 
 from bot.book.loader import Map, Problem, Seq
+from bot.book.messages import message
 
 Where = tuple[str, int]
 
@@ -26,7 +27,7 @@ _LANG_CODE = re.compile(r"[a-z]{2,3}")
 def suggest(word: Any, options: Iterable[str], cutoff: float = 0.6) -> str:
     """' (did you mean x?)' when ``word`` is a near miss of one of ``options``, else ''."""
     close = difflib.get_close_matches(str(word), list(options), n=1, cutoff=cutoff)
-    return f" (did you mean {close[0]}?)" if close else ""
+    return message("hint.did_you_mean", word=close[0]) if close else ""
 
 
 def kind_of(value: Any) -> str:
@@ -47,7 +48,7 @@ def kind_of(value: Any) -> str:
 def _comma_hint(key: Any, value: Any) -> str:
     """Text cut at a comma inside { } turns into a key with no value: say so."""
     if value is None and isinstance(key, str) and (" " in key or not key.isascii()):
-        return " (inside { }, a comma starts a new key: put text that has commas in quotes)"
+        return message("hint.comma")
     return ""
 
 
@@ -59,11 +60,13 @@ class Report:
         self.languages = languages
         self.texts: list[tuple[Mapping[str, str], Where]] = []  # for the placeholder check
 
-    def error(self, where: Where, message: str) -> None:
-        self.problems.append(Problem(where[0], where[1], message))
+    def error(self, where: Where, message_id: str, /, **fields: object) -> None:
+        """Message ``message_id`` of ``bot.book.messages``, filled with ``fields``, as an error."""
+        self.problems.append(Problem(where[0], where[1], message(message_id, **fields)))
 
-    def warn(self, where: Where, message: str) -> None:
-        self.problems.append(Problem(where[0], where[1], message, "warning"))
+    def warn(self, where: Where, message_id: str, /, **fields: object) -> None:
+        """Message ``message_id``, filled with ``fields``, as a warning."""
+        self.problems.append(Problem(where[0], where[1], message(message_id, **fields), "warning"))
 
     @property
     def failed(self) -> bool:
@@ -76,14 +79,21 @@ class Report:
         allowed = list(allowed)
         for key in m:
             if key not in allowed:
-                self.error(m.where(key), f"unknown key {key!r} in {what}{suggest(key, allowed)}; "
-                           f"it may have: {', '.join(allowed)}{_comma_hint(key, m[key])}")  # fmt: skip
+                self.error(
+                    m.where(key),
+                    "key.unknown",
+                    key=key,
+                    what=what,
+                    hint=suggest(key, allowed),
+                    allowed=", ".join(allowed),
+                    comma=_comma_hint(key, m[key]),
+                )
 
     def map(self, value: Any, where: Where, what: str) -> Map | None:
         if value is None:
             return None
         if not isinstance(value, Map):
-            self.error(where, f"{what} should be a map (key: value lines), not {kind_of(value)}")
+            self.error(where, "map.wrong", what=what, kind=kind_of(value))
             return None
         return value
 
@@ -91,9 +101,7 @@ class Report:
         if value is None:
             return None
         if not isinstance(value, Seq):
-            self.error(
-                where, f"{what} should be a list (lines starting with '- '), not {kind_of(value)}"
-            )
+            self.error(where, "seq.wrong", what=what, kind=kind_of(value))
             return None
         return value
 
@@ -103,16 +111,16 @@ class Report:
         self, value: Any, where: Where, what: str, minimum: int | None = None
     ) -> int | None:
         if isinstance(value, bool) or not isinstance(value, int):
-            self.error(where, f"{what} should be a whole number, not {kind_of(value)}")
+            self.error(where, "integer.wrong", what=what, kind=kind_of(value))
             return None
         if minimum is not None and value < minimum:
-            self.error(where, f"{what} should be at least {minimum}, not {value}")
+            self.error(where, "integer.small", what=what, minimum=minimum, value=value)
             return None
         return value
 
     def boolean(self, value: Any, where: Where, what: str) -> bool | None:
         if not isinstance(value, bool):
-            self.error(where, f"{what} should be true or false, not {kind_of(value)}")
+            self.error(where, "boolean.wrong", what=what, kind=kind_of(value))
             return None
         return value
 
@@ -123,29 +131,31 @@ class Report:
         if isinstance(value, int | float) and not isinstance(value, bool):
             value = str(value)
         if not isinstance(value, str) or not value.strip():
-            self.error(where, f"{what} should be a word, not {kind_of(value)}")
+            self.error(where, "word.wrong", what=what, kind=kind_of(value))
             return None
         if pattern is not None and not pattern.fullmatch(value):
             fixed = re.sub(r"[^A-Za-z0-9_]+", "_", value).strip("_") or "name"
-            self.error(where, f"{what} {value!r} should be a simple name: English letters, digits "
-                              f"and _ (for example {fixed})")  # fmt: skip
+            self.error(where, "word.name", what=what, value=value, fixed=fixed)
             return None
         return value
 
     def url(self, value: Any, where: Where, what: str) -> str | None:
         if not isinstance(value, str) or not re.match(r"https?://\S+$", value):
-            self.error(
-                where,
-                f"{what} should be a web address starting with https://, not {kind_of(value)}",
-            )
+            self.error(where, "url.wrong", what=what, kind=kind_of(value))
             return None
         return value
 
     def choice(self, value: Any, where: Where, what: str, options: Iterable[str]) -> str | None:
         options = list(options)
         if not isinstance(value, str) or value not in options:
-            self.error(where, f"{what} should be one of {', '.join(options)}, not "
-                              f"{kind_of(value)}{suggest(value, options)}")  # fmt: skip
+            self.error(
+                where,
+                "choice.wrong",
+                what=what,
+                options=", ".join(options),
+                kind=kind_of(value),
+                hint=suggest(value, options),
+            )
             return None
         return value
 
@@ -170,17 +180,16 @@ class Report:
             value = str(value)
         if isinstance(value, str):
             if not value.strip():
-                self.error(where, f"{what} is empty")
+                self.error(where, "text.empty", what=what)
                 return None
             if len(langs) > 1 and "en" in langs and _BENGALI.search(value):
-                self.warn(where, f"{what} is only in Bangla; English-speaking customers get it as "
-                                 "it is (write {bn: …, en: …})")  # fmt: skip
+                self.warn(where, "text.only_bangla", what=what)
             self._limit(value, where, what, limit, None)
             out = MappingProxyType({langs[0]: value})
             self.texts.append((out, where))
             return out
         if not isinstance(value, Map):
-            self.error(where, f"{what} should be text, or {{bn: …, en: …}}, not {kind_of(value)}")
+            self.error(where, "text.wrong", what=what, kind=kind_of(value))
             return None
         texts: dict[str, str] = {}
         extra = tuple(extra)
@@ -194,24 +203,35 @@ class Report:
                     and _LANG_CODE.fullmatch(key)
                     and not suggest(key, extra, 0.7)
                 ):
-                    self.warn(at, f"a {key!r} text in {what}, but {key} is not in settings.languages: "
-                                  "it is never shown")  # fmt: skip
+                    self.warn(at, "text.other_language", key=key, what=what)
                 else:
-                    self.error(at, f"unknown key {key!r} in {what}{suggest(key, [*langs, *extra])}"
-                                   f"{_comma_hint(key, item)}")  # fmt: skip
+                    self.error(
+                        at,
+                        "text.unknown_key",
+                        key=key,
+                        what=what,
+                        hint=suggest(key, [*langs, *extra]),
+                        comma=_comma_hint(key, item),
+                    )
                 continue
             if isinstance(item, int | float) and not isinstance(item, bool):
                 item = str(item)
             if not isinstance(item, str) or not item.strip():
-                self.error(at, f"the {key} text of {what} should be text, not {kind_of(item)}")
+                self.error(at, "text.lang_wrong", key=key, what=what, kind=kind_of(item))
                 continue
             self._limit(item, at, what, limit, key)
             texts[key] = item
         for lang in langs:
             if lang not in value:
                 name = LANGUAGE_NAMES.get(lang, lang)
-                self.error(where, f"{what} has no {name} text ({lang}:); settings.languages is "
-                                  f"[{', '.join(langs)}], so every text needs each of them")  # fmt: skip
+                self.error(
+                    where,
+                    "text.missing_lang",
+                    what=what,
+                    name=name,
+                    lang=lang,
+                    langs=", ".join(langs),
+                )
         if not texts:
             return None
         out = MappingProxyType(texts)
@@ -221,4 +241,6 @@ class Report:
     def _limit(self, s: str, where: Where, what: str, limit: int | None, lang: str | None) -> None:
         if limit is not None and len(s) > limit:
             in_lang = f" in {lang}" if lang else ""
-            self.error(where, f"{what} is {len(s)} characters{in_lang}; Messenger allows {limit}")
+            self.error(
+                where, "text.too_long", what=what, length=len(s), in_lang=in_lang, limit=limit
+            )

@@ -14,6 +14,7 @@ from typing import Any
 from bot.book import expr, parts
 from bot.book.context import At, Context
 from bot.book.loader import Map, Seq
+from bot.book.messages import message
 from bot.book.report import FLOW_ID, NAME, Where, kind_of, suggest
 from bot.book.types import Path, ScoreRule, Step
 from bot.messenger.policy import (
@@ -48,9 +49,11 @@ def compile_steps(
         at = items.where(i)
         if left is not None and not reported:
             reported = True  # once per block: the steps after it are unreachable too
-            why = "every branch of the if step" if left.kind == "if" else f"the {left.kind} step"
-            c.r.error(at, f"this step is never reached: {why} on line {left.line} leaves "
-                             "the flow; move it above, or remove it")  # fmt: skip
+            if left.kind == "if":
+                why = message("step.left_by_if")
+            else:
+                why = message("step.left_by", kind=left.kind)
+            c.r.error(at, "step.unreachable", why=why, line=left.line)
         step = compile_step(c, item, at, owner, f"{prefix}{i + 1}", (*path, i))
         if step is not None:
             out.append(step)
@@ -66,7 +69,7 @@ def compile_step(
     if item == "end":
         return Step("end", f"{owner}.{pos}", *where)
     if not isinstance(item, Map):
-        r.error(where, f"a step should be a map like `say: …` or `ask: …`, not {kind_of(item)}")
+        r.error(where, "step.wrong", kind=kind_of(item))
         return None
     kinds = [k for k in item if k in STEP_KINDS]
     if not kinds and any(k in STEP_KEYS["say"] for k in item):
@@ -76,12 +79,11 @@ def compile_step(
             k for k in item if k != "id" and not any(k in keys for keys in STEP_KEYS.values())
         ]
         key = unknown[0] if unknown else next(iter(item), "")
-        r.error(item.where(key), f"unknown step kind {key!r}{suggest(key, STEP_KINDS)}; a step is "
-                                 f"one of {', '.join(STEP_KINDS)}")  # fmt: skip
+        hint = suggest(key, STEP_KINDS)
+        r.error(item.where(key), "step.unknown", key=key, hint=hint, kinds=", ".join(STEP_KINDS))
         return None
     if len(kinds) > 1:
-        r.error(item.where(kinds[1]), f"one step cannot be both {kinds[0]} and {kinds[1]}: make "
-                                      "them two steps, each starting with '- '")  # fmt: skip
+        r.error(item.where(kinds[1]), "step.two_kinds", first=kinds[0], second=kinds[1])
     kind = kinds[0]
     r.keys(item, (*kinds, "id", *STEP_KEYS[kind]), f"a {kind} step")
     step_id = f"{owner}.{pos}"
@@ -91,10 +93,10 @@ def compile_step(
         if given is not None:
             step_id = given
             if kind == "ask" and given in RESERVED:
-                r.error(item.where("id"), f"id {given!r} is a built-in name; choose another")
+                r.error(item.where("id"), "step.reserved_id", id=given)
             if given in c.ids:
-                r.error(item.where("id"), f"id {given!r} is used twice in {owner} (first on "
-                                          f"line {c.ids[given]})")  # fmt: skip
+                line = c.ids[given]
+                r.error(item.where("id"), "step.id_twice", id=given, owner=owner, line=line)
             c.ids.setdefault(given, item.where("id")[1])
     at = At(kind, step_id, where[0], where[1], owner, pos, path)
     return STEP_KINDS[kind](c, item, at)
@@ -104,14 +106,12 @@ def condition(c: Context, value: Any, where: Where, what: str = "if") -> expr.Ex
     if isinstance(value, bool | int | float):
         value = str(value).lower()
     if not isinstance(value, str) or not value.strip():
-        c.r.error(where, f'{what}: needs a condition like "budget >= 5000", not {kind_of(value)}')
+        c.r.error(where, "condition.wrong", what=what, kind=kind_of(value))
         return None
     try:
         parsed = expr.parse(value)
     except expr.ExprError as e:
-        c.r.error(
-            where, f"cannot read the condition {value!r}: {e.message} at column {e.column + 1}"
-        )
+        c.r.error(where, "condition.syntax", source=value, why=e.message, column=e.column + 1)
         return None
     c.refs.exprs.append((parsed, where))
     return parsed
@@ -123,16 +123,13 @@ def score_rules(c: Context, value: Any, where: Where) -> tuple[ScoreRule, ...]:
         return (ScoreRule(None, value),)
     rules = r.seq(value, where, "score") if isinstance(value, Seq) else None
     if rules is None:
-        r.error(
-            where,
-            f"score should be a number or a list of {{if: …, add: …}} rules, not {kind_of(value)}",
-        )
+        r.error(where, "score.wrong", kind=kind_of(value))
         return ()
     out = []
     for i, item in enumerate(rules):
         at = rules.where(i)
         if not isinstance(item, Map):
-            r.error(at, f'a score rule should be {{if: "…", add: 10}}, not {kind_of(item)}')
+            r.error(at, "score.rule", kind=kind_of(item))
             continue
         r.keys(item, ("if", "add"), "a score rule")
         cond = condition(c, item["if"], item.where("if")) if "if" in item else None
@@ -154,11 +151,9 @@ def _step_say(c: Context, m: Map, at: At) -> Step:
         limit = BUTTON_TEXT_LIMIT if buttons else TEXT_LIMIT
         text = c.r.text(m["say"], m.where("say"), "the say text", limit=limit)
     elif buttons:
-        c.r.error(
-            m.where("buttons"), "buttons need a say: text above them (Messenger requires one)"
-        )
+        c.r.error(m.where("buttons"), "say.buttons")
     elif not (cards or image):
-        c.r.error(m.where("say"), "say: is empty; give it a text, an image or cards")
+        c.r.error(m.where("say"), "say.empty")
     return Step(
         "say", at.id, at.file, at.line, text=text, image=image, buttons=buttons, cards=cards
     )
@@ -172,7 +167,7 @@ def _step_ask(c: Context, m: Map, at: At) -> Step:
     if "type" in m:
         type_ = r.choice(m["type"], m.where("type"), "type", ANSWER_TYPES) or "text"
         if choices:
-            r.warn(m.where("type"), "type: is not used when the question has choices")
+            r.warn(m.where("type"), "ask.type_unused")
     optional = (
         bool(r.boolean(m["optional"], m.where("optional"), "optional"))
         if "optional" in m
@@ -183,8 +178,7 @@ def _step_ask(c: Context, m: Map, at: At) -> Step:
     )
     score = score_rules(c, m.get("score"), m.where("score")) if "score" in m else ()
     if "id" not in m:
-        r.warn((at.file, at.line), "give this question an id so its answer is saved by name "
-                                   f"(it is {at.id!r} for now, which changes when steps move)")  # fmt: skip
+        r.warn((at.file, at.line), "ask.no_id", id=at.id)
     c.asks[at.id] = at.path
     return Step("ask", at.id, at.file, at.line, text=text, choices=choices, type=type_,
                 optional=optional, invalid=invalid, score=score)  # fmt: skip
@@ -193,7 +187,7 @@ def _step_ask(c: Context, m: Map, at: At) -> Step:
 def _step_if(c: Context, m: Map, at: At) -> Step:
     cond = condition(c, m.get("if"), m.where("if"))
     if "then" not in m and "else" not in m:
-        c.r.error((at.file, at.line), "an if step needs then: (and may have else:)")
+        c.r.error((at.file, at.line), "if.no_then")
     then = compile_steps(
         c, m.get("then"), m.where("then"), at.owner, f"{at.pos}.then.", (*at.path, "then")
     )
@@ -221,7 +215,7 @@ def _step_handoff(c: Context, m: Map, at: At) -> Step:
     value, where = m.get("handoff"), m.where("handoff")
     text = None
     if value is False:
-        c.r.error(where, "handoff: false does nothing; remove the step")
+        c.r.error(where, "handoff.false")
     elif value is not None and value is not True:
         text = c.r.text(value, where, "the handoff text", limit=TEXT_LIMIT)
     priority = c.r.choice(m.get("priority", "normal"), m.where("priority"), "priority", PRIORITIES)
@@ -239,7 +233,7 @@ def _step_label(c: Context, m: Map, at: At) -> Step:
 
 def _step_end(c: Context, m: Map, at: At) -> Step:
     if m.get("end") not in (None, True):
-        c.r.error(m.where("end"), f"write end: true (or just - end), not end: {kind_of(m['end'])}")
+        c.r.error(m.where("end"), "end.wrong", kind=kind_of(m["end"]))
     return Step("end", at.id, at.file, at.line)
 
 

@@ -1,0 +1,269 @@
+"""Every message ``check`` shows an owner (``file:line: message``), in one table.
+
+A message is a short id and a ``str.format`` template with named placeholders; the code
+that finds a problem gives the id and the values (``Report.error(where, "key.unknown",
+key=…)``), and ``message`` puts them together. Literal braces are doubled, as in an
+f-string. Owners read these: plain words, the fix in the sentence, the same text in every
+release unless the wording itself is being improved.
+"""
+
+from __future__ import annotations
+
+MESSAGES: dict[str, str] = {
+    # --- files and YAML (bot.book.loader) ------------------------------------------------------
+    "yaml.key": "a key must be a plain word",
+    "yaml.duplicate": (
+        "duplicate key {key!r} (first on line {line}); the second one would silently replace "
+        "the first"
+    ),
+    "yaml.unclosed": (
+        "YAML syntax: this {opened} is never closed (YAML noticed on line {line}: it was still "
+        "looking for , or {closer})"
+    ),
+    "yaml.syntax": "YAML syntax: {problem}",
+    "file.missing": "file not found: {path}",
+    "file.not_utf8": "not UTF-8 text ({reason}); save the file as UTF-8",
+    "file.unreadable": "cannot read {path}: {why}",
+    "file.not_map": "the file should be a map of sections (settings:, flows: …)",
+    "include.wrong": "include: should be a list of files, like [flows/*.yaml]",
+    "include.item": "include: items should be file names",
+    "include.no_match": "include {pattern!r} matches no file",
+    "include.cycle": "include cycle: {names}",
+    "include.again": "{path} is already included",
+    "include.not_map": "{key}: should be a map",
+    "include.twice": "{what} {name!r} is defined twice (first in {file}:{line})",
+    "include.not_list": "{key}: should be a list",
+    "include.main_only": "{key}: belongs in the main file; an included file may hold {allowed}",
+    # --- shapes and scalars (bot.book.report) --------------------------------------------------
+    "key.unknown": "unknown key {key!r} in {what}{hint}; it may have: {allowed}{comma}",
+    "map.wrong": "{what} should be a map (key: value lines), not {kind}",
+    "seq.wrong": "{what} should be a list (lines starting with '- '), not {kind}",
+    "integer.wrong": "{what} should be a whole number, not {kind}",
+    "integer.small": "{what} should be at least {minimum}, not {value}",
+    "boolean.wrong": "{what} should be true or false, not {kind}",
+    "word.wrong": "{what} should be a word, not {kind}",
+    "word.name": (
+        "{what} {value!r} should be a simple name: English letters, digits and _ "
+        "(for example {fixed})"
+    ),
+    "url.wrong": "{what} should be a web address starting with https://, not {kind}",
+    "choice.wrong": "{what} should be one of {options}, not {kind}{hint}",
+    # --- texts ---------------------------------------------------------------------------------
+    "text.empty": "{what} is empty",
+    "text.only_bangla": (
+        "{what} is only in Bangla; English-speaking customers get it as it is "
+        "(write {{bn: …, en: …}})"
+    ),
+    "text.wrong": "{what} should be text, or {{bn: …, en: …}}, not {kind}",
+    "text.other_language": (
+        "a {key!r} text in {what}, but {key} is not in settings.languages: it is never shown"
+    ),
+    "text.unknown_key": "unknown key {key!r} in {what}{hint}{comma}",
+    "text.lang_wrong": "the {key} text of {what} should be text, not {kind}",
+    "text.missing_lang": (
+        "{what} has no {name} text ({lang}:); settings.languages is [{langs}], "
+        "so every text needs each of them"
+    ),
+    "text.too_long": "{what} is {length} characters{in_lang}; Messenger allows {limit}",
+    "hint.comma": " (inside {{ }}, a comma starts a new key: put text that has commas in quotes)",
+    "hint.did_you_mean": " (did you mean {word}?)",
+    # --- settings (bot.book.readers) -----------------------------------------------------------
+    "languages.wrong": "languages should be a list like [bn, en], not {kind}",
+    "languages.twice": "language {lang!r} is listed twice",
+    "languages.foreign": (
+        "language {lang!r}{hint}: Barta speaks bn and en, so its own messages to these "
+        "customers will be in English"
+    ),
+    "time.wrong": '{what} should be a time like "10:00" (24-hour), not {kind}',
+    "days.wrong": "days should be a list like [sat, sun, mon], not {kind}",
+    "days.unknown": "unknown day {day!r}{hint}; days are {days}",
+    "hours.same": "open and close are the same time; leave hours out if you never close",
+    "settings.business": "settings needs business: (the shop's name, used as {{business}})",
+    "settings.timezone": "unknown timezone {kind}{hint} (for Bangladesh: Asia/Dhaka)",
+    "settings.currency": "currency should be a three-letter code like BDT, not {kind}",
+    "settings.quiet_hours": 'quiet_hours should be ["22:00", "08:00"] (from, to), not {kind}',
+    "settings.name": (
+        "setting {key!r} should be a simple name (English letters, digits, _) so it can be "
+        "used as a {{placeholder}}"
+    ),
+    "settings.unknown": "unknown setting {key!r}{hint}; it is kept as a value for {{placeholders}}",
+    # --- follow-ups and ice breakers (bot.book.readers) ---------------------------------------
+    "followup.wrong": "a follow-up should be a map with after: and say:, not {kind}",
+    "followup.no_after": (
+        "a follow-up needs after: (how long after the customer's last message: 3h, 30m)"
+    ),
+    "followup.after_wrong": "after: should be a time like 3h, 30m, 1d or 90s, not {kind}",
+    "followup.after_zero": "after: should be more than 0",
+    "followup.after_window": (
+        "after: {after} is 24 hours or more: Messenger lets a page write only within 24 hours "
+        "of the customer's last message. The message tags that allowed later messages were "
+        "withdrawn in April 2026, and HUMAN_AGENT is only for a person's own replies, so this "
+        "follow-up could never be sent; use less than 24h (e.g. 20h)"
+    ),
+    "followup.after_margin": (
+        "after: {after} is so close to Messenger's 24-hour window that it is never sent "
+        "(the scheduler keeps 10 minutes spare); use 23h"
+    ),
+    "ice_breaker.wrong": "an ice breaker should be {{id: …, question: …}}, not {kind}",
+    # --- flows, stages and the main file (bot.book.compiler) ---------------------------------
+    "flow.no_steps_key": "flow {flow!r} has no steps:",
+    "flow.no_steps": "flow {flow!r} has no steps",
+    "flow.wrong": "flow {flow!r} should be a map with start_on: and steps:, not {kind}",
+    "start_on.wrong": "start_on should be a list like [get_started, first_message], not {kind}",
+    "start_on.item": "start_on items should be words, not {kind}",
+    "start_on.unknown": (
+        "unknown start_on {item!r}{hint}; use get_started, first_message, ice_breaker:<id>, "
+        "referral:<ref> or postback:<PAYLOAD>"
+    ),
+    "start_on.argument": "start_on {item!r}: {word} {wrong}",
+    "start_on.takes_nothing": "takes nothing after ':'",
+    "start_on.needs_value": "needs a value after ':'",
+    "stage.on_enter": (
+        "on_enter may only say (it is sent when staff move a lead), not {kind}; to ask "
+        "something, say it with a button: {{title: …, flow: <id>}}"
+    ),
+    "stages.empty": "stages: is empty; leave it out for the default stages",
+    "flows.missing": "flows: is missing or empty; a bot needs at least one flow",
+    "flows.no_welcome": (
+        "no flow has start_on: [get_started, first_message], so a new customer gets no welcome"
+    ),
+    "followup.twice": (
+        "follow-up id {id!r} is used twice (first on line {line}); give each one its own id:"
+    ),
+    "greeting.long": (
+        "the {lang} greeting is {length} characters; Messenger shows {limit}, so it is cut"
+    ),
+    "ice_breakers.many": "{count} ice breakers; Messenger shows at most {most}",
+    "ice_breaker.twice": "ice breaker id {id!r} is used twice",
+    # --- steps (bot.book.steps) ---------------------------------------------------------------
+    "step.unreachable": (
+        "this step is never reached: {why} on line {line} leaves the flow; move it above, "
+        "or remove it"
+    ),
+    "step.left_by_if": "every branch of the if step",
+    "step.left_by": "the {kind} step",
+    "step.wrong": "a step should be a map like `say: …` or `ask: …`, not {kind}",
+    "step.unknown": "unknown step kind {key!r}{hint}; a step is one of {kinds}",
+    "step.two_kinds": (
+        "one step cannot be both {first} and {second}: make them two steps, each starting with '- '"
+    ),
+    "step.reserved_id": "id {id!r} is a built-in name; choose another",
+    "step.id_twice": "id {id!r} is used twice in {owner} (first on line {line})",
+    "condition.wrong": '{what}: needs a condition like "budget >= 5000", not {kind}',
+    "condition.syntax": "cannot read the condition {source!r}: {why} at column {column}",
+    "score.wrong": "score should be a number or a list of {{if: …, add: …}} rules, not {kind}",
+    "score.rule": 'a score rule should be {{if: "…", add: 10}}, not {kind}',
+    "say.buttons": "buttons need a say: text above them (Messenger requires one)",
+    "say.empty": "say: is empty; give it a text, an image or cards",
+    "ask.type_unused": "type: is not used when the question has choices",
+    "ask.no_id": (
+        "give this question an id so its answer is saved by name (it is {id!r} for now, "
+        "which changes when steps move)"
+    ),
+    "if.no_then": "an if step needs then: (and may have else:)",
+    "handoff.false": "handoff: false does nothing; remove the step",
+    "end.wrong": "write end: true (or just - end), not end: {kind}",
+    # --- intents (bot.book.intents) -----------------------------------------------------------
+    "do.goto": "do: goto needs goto: <flow id>",
+    "do.language": "do: language needs language: {langs}",
+    "do.forms": (
+        "do: is handoff, opt_out, goto (or {{goto: <flow>}}) or language (or {{language: en}})"
+    ),
+    "do.many": "do: holds one action, not {count}; {forms}",
+    "do.no_value": "do: {word} takes no value; write do: {word}",
+    "do.unknown": "unknown action {word!r} in do:{hint}; {forms}",
+    "do.twice": "{word}: is given twice, inside do: and beside it; keep one",
+    "intent.wrong": "an intent should be a map with id:, match: and say: or do:, not {kind}",
+    "intent.no_id": "give this intent an id (staff see it as the reason of a handoff)",
+    "intent.twice": "intent id {id!r} is used twice (first on line {line})",
+    "intent.no_match": "intent {name!r} matches nothing: give match: a word or a list of words",
+    "intent.nothing": "intent {name!r} does nothing: give it say: or do:",
+    # --- message parts (bot.book.parts) --------------------------------------------------------
+    "choices.wrong": (
+        "choices should be a map of key: label lines (like saree: {{bn: শাড়ি, en: Saree}}), "
+        "not {kind}"
+    ),
+    "choices.many": "{count} choices; Messenger shows at most {most} quick replies",
+    "buttons.many": "{count} {what}; Messenger allows at most {most}",
+    "button.wrong": "a button should be {{title: …, url: …}} or {{title: …, flow: …}}, not {kind}",
+    "button.one": "a button needs exactly one of url:, flow:, payload: or intent:{has}",
+    "button.has": " (it has {keys})",
+    "payload.long": "payload is {length} characters; Messenger allows {limit}",
+    "cards.many": "{count} cards; Messenger shows at most {most} in a carousel",
+    "card.wrong": "a card should be a map with title:, subtitle:, image:, price:, buttons:, not {kind}",
+    "card.price": "price should be a number like 4500, not {kind}",
+    # --- the whole book (bot.book.checks) ------------------------------------------------------
+    "ref.flow": "{what}: no flow named {target!r}{hint}",
+    "ref.stage": "{what}: no stage named {target!r}{hint}; stages are {stages}",
+    "ref.intent": "{what}: no intent named {target!r}{hint}",
+    "condition.answers": (
+        "the condition {source!r} reads answers.{rest}, but no question has that id{hint}"
+    ),
+    "condition.name": (
+        "the condition {source!r} uses {name!r}, which is no question id, setting or built-in "
+        "name{hint}; it can use question ids, score, stage, language, labels and settings"
+    ),
+    # the second pair is doubled twice: owners are told to write {{ or }}
+    "placeholder.brace": (
+        "a lone {{ or }} in the {lang} text; it is shown as written (write {{{{ or }}}} for a brace)"
+    ),
+    "placeholder.empty": "an empty {{}} in the {lang} text",
+    "placeholder.unknown": (
+        "{{{name}}} in the {lang} text is no question id or setting{hint}; it is shown as written"
+    ),
+    "flow.unreachable": (
+        "flow {flow!r} can never start: it has no start_on, and no goto, button, choice or "
+        "intent leads to it"
+    ),
+    "ice_breaker.no_such": (
+        "start_on ice_breaker:{trigger}, but there is no ice breaker with id {trigger!r}{hint}"
+    ),
+    "ice_breaker.no_flow": (
+        "ice breaker {id!r} starts no flow; add ice_breaker:{id} to a flow's start_on"
+    ),
+    "payload.no_flow": (
+        "payload {payload!r} starts no flow; add postback:{payload} to a flow's start_on, "
+        "or write flow: <id> instead"
+    ),
+    "followup.answer": "follow-up {id!r}: answer: {key!r} is no question id{hint}",
+    "intent.overlap": (
+        "intent {id!r}: {word!r} is also matched by intent {earlier!r} (line {line}), "
+        "which is tried first"
+    ),
+}
+
+
+# PyYAML's words for common mistakes, said the way an owner can act on them (plain text, shown
+# after "YAML syntax: "; not templates).
+YAML_PLAIN: tuple[tuple[str, str], ...] = (
+    ("found character '\\t'", "a tab character: indent with spaces only"),
+    ("found a tab character", "a tab character: indent with spaces only"),
+    (
+        "mapping values are not allowed",
+        "a ':' where YAML does not expect one "
+        "(put text that contains ': ' in quotes, or check the indentation)",
+    ),
+    ("expected <block end>", "this line's indentation does not line up with the lines above"),
+    (
+        "could not find expected ':'",
+        "a line without 'key: value' inside a map (or a quote that is never closed)",
+    ),
+    ("found unexpected end of stream", "a quote or bracket that is never closed"),
+    ("expected ',' or ']'", "a '[' list that is not closed with ']' on the same item"),
+    ("expected ',' or '}'", "a '{' map that is not closed with '}'"),
+    ("found undefined alias", "an *alias with no &anchor"),
+    ("did not find expected key", "a line that is indented like a key but is not one"),
+    (
+        "did not find expected '-' indicator",
+        "a list item that is not indented like the items above",
+    ),
+    (
+        "found unknown escape character",
+        "an unknown \\ escape inside double quotes (use single quotes, or write \\\\)",
+    ),
+)
+
+
+def message(message_id: str, /, **fields: object) -> str:
+    """The owner-facing text of message ``message_id`` with ``fields`` filled in."""
+    return MESSAGES[message_id].format(**fields)
