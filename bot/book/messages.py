@@ -135,6 +135,21 @@ MESSAGES: dict[str, str] = {
     ),
     "ice_breakers.many": "{count} ice breakers; Messenger shows at most {most}",
     "ice_breaker.twice": "ice breaker id {id!r} is used twice",
+    # --- conditions (bot.book.expr_parser); shown after "cannot read the condition …: " -----
+    "expr.number": "bad number '{text}'",
+    "expr.string": "unclosed string {quote}",
+    "expr.name": "bad name '{text}'",
+    "expr.operator": "unknown operator '{wrong}' (did you mean {hint}?)",
+    "expr.bare_word": "unexpected '{word}' (put text in quotes: '{word}')",
+    "expr.character": "unexpected character '{char}'",
+    "expr.empty": "empty expression",
+    "expr.unmatched": "unmatched '{text}'",
+    "expr.unexpected": "unexpected '{text}'",
+    "expr.chained": "comparisons cannot be chained; join them with 'and'",
+    "expr.unclosed": "unclosed '{bracket}'",
+    "expr.expected": "expected {wanted} but found '{text}'",
+    "expr.early_end": "expression ends too early",
+    "expr.not_text": "expected text, got {type}",
     # --- steps (bot.book.steps) ---------------------------------------------------------------
     "step.unreachable": (
         "this step is never reached: {why} on line {line} leaves the flow; move it above, "
