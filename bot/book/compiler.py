@@ -34,7 +34,7 @@ from bot.book.types import (
     Stage,
     Step,
     Text,
-)  # fmt: skip
+)
 from bot.errors import FlowError
 from bot.messenger.policy import (
     GREETING_LIMIT,
@@ -45,10 +45,27 @@ from bot.messenger.policy import (
 )
 
 __all__ = [
-    "ANSWER_TYPES", "INTENT_ACTIONS", "START_TRIGGERS", "STEP_KINDS", "Button", "Card",
-    "Choice", "Flow", "FlowBook", "Followup", "Intent", "Problem", "ScoreRule", "Settings",
-    "Stage", "Step", "book_from_string", "check", "check_string", "load_book",
-]  # fmt: skip
+    "ANSWER_TYPES",
+    "INTENT_ACTIONS",
+    "START_TRIGGERS",
+    "STEP_KINDS",
+    "Button",
+    "Card",
+    "Choice",
+    "Flow",
+    "FlowBook",
+    "Followup",
+    "Intent",
+    "Problem",
+    "ScoreRule",
+    "Settings",
+    "Stage",
+    "Step",
+    "book_from_string",
+    "check",
+    "check_string",
+    "load_book",
+]
 
 
 DEFAULT_STAGES = (
@@ -61,8 +78,9 @@ DEFAULT_STAGES = (
     ("lost", {"bn": "হারানো", "en": "Lost"}),
 )
 
-SECTIONS = ("settings", "stages", "intents", "flows", "followups", "greeting",
-            "ice_breakers", "menu", "canned")  # fmt: skip
+SECTIONS = tuple(
+    "settings stages intents flows followups greeting ice_breakers menu canned".split()
+)
 
 
 def _no_argument(arg: str) -> str | None:
@@ -182,8 +200,9 @@ def compile_stages(c: Context, value: Any, where: Where) -> tuple[Stage, ...]:
     for i, sid in enumerate(written):
         if sid in merged:
             continue
-        before = next((s for s in written[i + 1 :] if s in merged and s not in ("new", "lost")),
-                      "lost")  # fmt: skip
+        before = next(
+            (s for s in written[i + 1 :] if s in merged and s not in ("new", "lost")), "lost"
+        )
         order.insert(order.index(before), sid)
     merged.update(given)
     return tuple(merged[sid] for sid in order)
@@ -270,8 +289,18 @@ def compile_book(c: Context, tree: loader.Tree) -> FlowBook:
         if text is not None:
             canned[str(key)] = text
 
-    book = FlowBook(settings, stages, intents, MappingProxyType(flows), tuple(followups),
-                    greeting, tuple(ice), menu, MappingProxyType(canned), tree.files)  # fmt: skip
+    book = FlowBook(
+        settings,
+        stages,
+        intents,
+        MappingProxyType(flows),
+        tuple(followups),
+        greeting,
+        tuple(ice),
+        menu,
+        MappingProxyType(canned),
+        tree.files,
+    )
     checks.cross_check(book, c.refs, r)
     return book
 

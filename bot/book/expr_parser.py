@@ -28,9 +28,17 @@ class ExprError(ValueError):
 KEYWORDS = frozenset({"and", "or", "not", "in", "true", "false", "null"})
 _OPERATORS = ("==", "!=", "<=", ">=", "<", ">", "+", "-", "*", "/", "(", ")", "[", "]", ",")
 _WRONG_OPERATORS = {  # what people bring from other languages, and what they meant
-    "===": "'=='", "=": "'=='", "&&": "'and'", "||": "'or'", "&": "'and'", "|": "'or'",
-    "!": "'not'", "<>": "'!='", "=<": "'<='", "=>": "'>='",
-}  # fmt: skip
+    "===": "'=='",
+    "=": "'=='",
+    "&&": "'and'",
+    "||": "'or'",
+    "&": "'and'",
+    "|": "'or'",
+    "!": "'not'",
+    "<>": "'!='",
+    "=<": "'<='",
+    "=>": "'>='",
+}
 
 
 @dataclass(frozen=True, slots=True)

@@ -124,7 +124,17 @@ def compile_intents(c: Context, value: Any, where: Where) -> tuple[Intent, ...]:
             c.refs.flow(goto, src.where("goto"), f"intent {name!r} goto")
         if iid is not None:
             seen.setdefault(iid, at[1])
-            out.append(Intent(iid, tuple(str(w).strip() for w in words if str(w).strip()), say,
-                              do, goto, fields["priority"] or "normal", at[0], at[1],
-                              fields["language"]))  # fmt: skip
+            out.append(
+                Intent(
+                    iid,
+                    tuple(str(w).strip() for w in words if str(w).strip()),
+                    say,
+                    do,
+                    goto,
+                    fields["priority"] or "normal",
+                    at[0],
+                    at[1],
+                    fields["language"],
+                )
+            )
     return tuple(out)

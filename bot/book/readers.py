@@ -122,8 +122,12 @@ def settings(m: Map | None, where: Where, r: Report, timezones: Any) -> dict[str
             out["currency"] = cur
     if m.get("hours") is not None:
         out["hours"] = hours(m["hours"], w("hours"), r)
-    for key, least in (("qualify_score", 0), ("max_retries", 1), ("followup_limit", 0),
-                       ("response_target_minutes", 1)):  # fmt: skip
+    for key, least in (
+        ("qualify_score", 0),
+        ("max_retries", 1),
+        ("followup_limit", 0),
+        ("response_target_minutes", 1),
+    ):
         if key in m:
             value = r.integer(m[key], w(key), key, least)
             if value is not None:
@@ -138,8 +142,10 @@ def settings(m: Map | None, where: Where, r: Report, timezones: Any) -> dict[str
                 out["quiet_hours"] = tuple(times)
         else:
             r.error(w("quiet_hours"), "settings.quiet_hours", kind=kind_of(q))
-    known = ("business", "languages", "timezone", "currency", "hours", "qualify_score", "max_retries",
-             "followup_limit", "quiet_hours", "response_target_minutes")  # fmt: skip
+    known = tuple(
+        "business languages timezone currency hours"
+        " qualify_score max_retries followup_limit quiet_hours response_target_minutes".split()
+    )
     extra: dict[str, Any] = {}
     for key, value in m.items():
         if key in known:
@@ -197,8 +203,16 @@ def followup(m: Any, where: Where, r: Report, index: int) -> dict[str, Any] | No
         return None
     if fid is None:
         fid = f"{stage or 'any'}_{m['after']}".replace(" ", "")
-    return {"id": fid, "stage": stage, "after": after, "say": say, "answer": answer,
-            "label": label, "file": where[0], "line": where[1]}  # fmt: skip
+    return {
+        "id": fid,
+        "stage": stage,
+        "after": after,
+        "say": say,
+        "answer": answer,
+        "label": label,
+        "file": where[0],
+        "line": where[1],
+    }
 
 
 def ice_breaker(m: Any, where: Where, r: Report) -> Mapping[str, Any] | None:

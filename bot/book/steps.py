@@ -28,9 +28,10 @@ from bot.text.validators import VALIDATORS
 ANSWER_TYPES = VALIDATORS
 PRIORITIES = ("normal", "high")  # of a handoff, from a step or an intent
 # An ask id is saved next to these in the names conditions and placeholders read.
-RESERVED = frozenset({"score", "stage", "language", "labels", "qualify_score", "first_name",
-                      "name", "business", "answers", "true", "false", "null", "and", "or",
-                      "not", "in"})  # fmt: skip
+RESERVED = frozenset(
+    "score stage language labels qualify_score first_name name business answers"
+    " true false null and or not in".split()
+)
 
 
 # --- blocks ----------------------------------------------------------------------------------
@@ -180,8 +181,18 @@ def _step_ask(c: Context, m: Map, at: At) -> Step:
     if "id" not in m:
         r.warn((at.file, at.line), "ask.no_id", id=at.id)
     c.asks[at.id] = at.path
-    return Step("ask", at.id, at.file, at.line, text=text, choices=choices, type=type_,
-                optional=optional, invalid=invalid, score=score)  # fmt: skip
+    return Step(
+        "ask",
+        at.id,
+        at.file,
+        at.line,
+        text=text,
+        choices=choices,
+        type=type_,
+        optional=optional,
+        invalid=invalid,
+        score=score,
+    )
 
 
 def _step_if(c: Context, m: Map, at: At) -> Step:
@@ -239,17 +250,27 @@ def _step_end(c: Context, m: Map, at: At) -> Step:
 
 # step word -> compiler; the runner has the same words in runner.STEP_RUNNERS
 STEP_KINDS: dict[str, Callable[[Context, Map, At], Step]] = {
-    "say": _step_say, "ask": _step_ask, "if": _step_if, "goto": _step_goto,
-    "stage": _step_stage, "handoff": _step_handoff, "label": _step_label, "end": _step_end,
-}  # fmt: skip
+    "say": _step_say,
+    "ask": _step_ask,
+    "if": _step_if,
+    "goto": _step_goto,
+    "stage": _step_stage,
+    "handoff": _step_handoff,
+    "label": _step_label,
+    "end": _step_end,
+}
 
 # the keys each step kind may have besides its own word and id
 STEP_KEYS: dict[str, tuple[str, ...]] = {
     "say": ("image", "buttons", "cards"),
     "ask": ("choices", "type", "optional", "invalid", "score"),
     "if": ("then", "else"),
-    "goto": (), "stage": (), "handoff": ("priority", "reason"), "label": (), "end": (),
-}  # fmt: skip
+    "goto": (),
+    "stage": (),
+    "handoff": ("priority", "reason"),
+    "label": (),
+    "end": (),
+}
 
 LEAVES = ("end", "goto", "handoff")  # the runner stops the block at these
 

@@ -92,22 +92,17 @@ def _is_bn_letter(ch: str) -> bool:
 
 # (suffix, only after a vowel): plural রা and genitive র attach to vowel-final words
 # (ছেলেরা, টাকার); consonant-final words take েরা, ের instead, so আমরা and দর stay whole.
+# Sorted longest first; among suffixes of one length, this order holds.
+_SUFFIX_WORDS = """
+    গুলোকে গুলোতে গুলোর গুলিকে গুলির গুলো গুলি গুলা দেরকে দের খানার খানা
+    খানি টুকু টার টাকে টাতে টির টিকে টিতে টা টি টো েরা
+    ের কে রে তে রা র য় এ ে
+""".split()
+_AFTER_VOWEL_ONLY = frozenset({"রা", "র", "য়"})
 _SUFFIXES: list[tuple[str, bool]] = sorted(
-    (
-        (unicodedata.normalize("NFC", suf), after_vowel)
-        for suf, after_vowel in [
-            ("গুলোকে", False), ("গুলোতে", False), ("গুলোর", False), ("গুলিকে", False),
-            ("গুলির", False), ("গুলো", False), ("গুলি", False), ("গুলা", False),
-            ("দেরকে", False), ("দের", False), ("খানার", False), ("খানা", False),
-            ("খানি", False), ("টুকু", False), ("টার", False), ("টাকে", False),
-            ("টাতে", False), ("টির", False), ("টিকে", False), ("টিতে", False),
-            ("টা", False), ("টি", False), ("টো", False), ("েরা", False), ("ের", False),
-            ("কে", False), ("রে", False), ("তে", False), ("রা", True), ("র", True),
-            ("য়", True), ("এ", False), ("ে", False),
-        ]
-    ),
+    ((unicodedata.normalize("NFC", suf), suf in _AFTER_VOWEL_ONLY) for suf in _SUFFIX_WORDS),
     key=lambda p: -len(p[0]),
-)  # fmt: skip
+)
 
 
 _EMPHATIC = [("ও", False), ("ই", False)]
@@ -146,11 +141,10 @@ _BN_FOLD = str.maketrans({"ী": "ি", "ূ": "ু", "ঈ": "ই", "ঊ": "উ"
 # --- romanized Bangla --------------------------------------------------------------------
 
 # Order matters: vowels first, then aspirates, so "bhai" → "vai" and "achhe" → "ace".
-_LATIN_RULES = (
-    ("ee", "i"), ("oo", "u"), ("bh", "v"), ("ph", "f"), ("kh", "k"), ("gh", "g"),
-    ("chh", "c"), ("ch", "c"), ("jh", "j"), ("th", "t"), ("dh", "d"), ("sh", "s"),
-    ("z", "j"), ("q", "k"),
-)  # fmt: skip
+_LATIN_RULES = tuple(
+    tuple(rule.split(">"))
+    for rule in "ee>i oo>u bh>v ph>f kh>k gh>g chh>c ch>c jh>j th>t dh>d sh>s z>j q>k".split()
+)
 
 
 @lru_cache(maxsize=16384)

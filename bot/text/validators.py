@@ -38,6 +38,11 @@ def _stems(phrase: str) -> str:
     return " ".join(bn_stem(w) for w in phrase.split())
 
 
+def _listed(table: str) -> list[str]:
+    """The phrases of a table written as comma-separated lines."""
+    return [p.strip() for p in table.replace("\n", ",").split(",") if p.strip()]
+
+
 def _phrase_set(*phrases: str) -> frozenset[str]:
     return frozenset(" ".join(_words(p)) for p in phrases)
 
@@ -200,9 +205,12 @@ for _d, _ws in _WEEKDAYS.items():
         _DATE_WORDS[_p] = _DATE_WORDS[_stems(_p)] = ("weekday", _d)
 # Words that only point forward: "আগামী শুক্রবার", "next friday", "এই রবিবার".
 _DATE_FILLER = _phrase_set(
-    "আগামী", "সামনের", "এই", "এ", "next", "this", "coming", "on", "agami", "samner", "ei",
-    "e", "din", "দিন", "দিনে",
-)  # fmt: skip
+    *_listed(
+        """
+        আগামী, সামনের, এই, এ, next, this, coming, on, agami, samner, ei, e, din, দিন, দিনে
+        """
+    )
+)
 _DAY_OF_MONTH = re.compile(r"(\d{1,2})\s*(?:তারিখ\w*|tarikh|tarik|th|st|nd|rd)", re.IGNORECASE)
 _DAYS_LATER = re.compile(
     r"(\d{1,3})\s*(?:দিন|din|days?)\s*(?:পরে|পর|por|pore|porei|later|after)", re.IGNORECASE
@@ -283,20 +291,32 @@ def _dateparser(s: str, ctx: Context) -> date | None:
 # --- yes / no ----------------------------------------------------------------------------
 
 _YES = _phrase_set(
-    "হ্যাঁ", "হ্যা", "হা", "হাঁ", "হুম", "জি", "জ্বি", "জী", "ঠিক আছে", "অবশ্যই", "আচ্ছা", "লাগবে",
-    "চাই", "yes", "y", "yeah", "yea", "yep", "yup", "ok", "okay", "okey", "k", "sure", "ha",
-    "haa", "hae", "hmm", "hm", "ji", "jee", "jii", "thik ache", "thik", "accha", "acha",
-    "lagbe", "of course", "confirm", "done", "নিবো", "নেবো", "nibo", "nebo",
-)  # fmt: skip
+    *_listed(
+        """
+        হ্যাঁ, হ্যা, হা, হাঁ, হুম, জি, জ্বি, জী, ঠিক আছে, অবশ্যই, আচ্ছা, লাগবে, চাই, yes, y,
+        yeah, yea, yep, yup, ok, okay, okey, k, sure, ha, haa, hae, hmm, hm, ji, jee, jii,
+        thik ache, thik, accha, acha, lagbe, of course, confirm, done, নিবো, নেবো, nibo,
+        nebo
+        """
+    )
+)
 _NO = _phrase_set(
-    "না", "নাহ", "নাহ্", "নো", "নেই", "নাই", "no", "n", "nope", "nah", "na", "naa", "not",
-    "nai", "nei", "never", "cancel",
-)  # fmt: skip
+    *_listed(
+        """
+        না, নাহ, নাহ্, নো, নেই, নাই, no, n, nope, nah, na, naa, not, nai, nei, never,
+        cancel
+        """
+    )
+)
 # Negations that mean yes: "no problem" answers "shall we deliver tomorrow?".
 _YES_DESPITE_NO = _phrase_set(
-    "no problem", "kono problem nai", "problem nai", "সমস্যা নেই", "সমস্যা নাই", "অসুবিধা নেই",
-    "why not",
-)  # fmt: skip
+    *_listed(
+        """
+        no problem, kono problem nai, problem nai, সমস্যা নেই, সমস্যা নাই, অসুবিধা নেই,
+        why not
+        """
+    )
+)
 _YES_DESPITE_NO_PADDED = tuple(f" {p} " for p in _YES_DESPITE_NO)
 _YES_PHRASES_PADDED = tuple(f" {p} " for p in _YES if " " in p)  # ঠিক আছে, of course
 _YES_EMOJI = frozenset("👍✅✔👌")
@@ -326,11 +346,14 @@ def validate_yes_no(text: str, ctx: Context) -> bool | None:
 # --- skipping an optional question -------------------------------------------------------
 
 SKIP_WORDS = _phrase_set(
-    "skip", "pass", "next", "none", "nothing", "n/a", "দরকার নেই", "না থাক",
-    "থাক", "বাদ", "বাদ দিন", "বাদ দাও", "বাদ দেন", "স্কিপ", "কিছু না", "কিছু নেই", "জানি না",
-    "thak", "na thak", "bad din", "bad dao", "kichu na", "kichu nai", "jani na",
-    "i don't know", "dont know", "idk",
-)  # fmt: skip
+    *_listed(
+        """
+        skip, pass, next, none, nothing, n/a, দরকার নেই, না থাক, থাক, বাদ, বাদ দিন, বাদ দাও,
+        বাদ দেন, স্কিপ, কিছু না, কিছু নেই, জানি না, thak, na thak, bad din, bad dao,
+        kichu na, kichu nai, jani na, i don't know, dont know, idk
+        """
+    )
+)
 # Symbols alone vanish in normalize(), so they are checked on the raw text.
 _SKIP_SYMBOLS = frozenset({"-", "--", "—", "–", ".", "x", "X"})
 
