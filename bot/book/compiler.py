@@ -19,7 +19,7 @@ from bot.book.context import Context
 from bot.book.intents import INTENT_ACTIONS, compile_intents
 from bot.book.loader import Map, Problem, Seq
 from bot.book.messages import message
-from bot.book.report import FLOW_ID, NAME, Report, Where, kind_of, suggest
+from bot.book.report import FLOW_ID, NAME, Report, Where, each, kind_of, pairs, suggest
 from bot.book.steps import ANSWER_TYPES, STEP_KINDS
 from bot.book.types import (
     Button,
@@ -110,6 +110,7 @@ def compile_flow(c: Context, fid: Any, value: Any, where: Where) -> Flow | None:
         return None
     c.start_flow()
     start_on: list[str] = []
+    steps_value: Any
     if isinstance(value, Seq):
         steps_value, steps_where = value, where
     elif isinstance(value, Map):
@@ -230,8 +231,8 @@ def compile_book(c: Context, tree: loader.Tree) -> FlowBook:
     flow_map = r.map(root.get("flows"), where("flows"), "flows")
     if not flow_map:
         r.error(where("flows"), "flows.missing")
-    for fid, value in (flow_map or {}).items():
-        flow = compile_flow(c, fid, value, flow_map.where(fid))  # type: ignore[union-attr]
+    for fid, value, at in pairs(flow_map):
+        flow = compile_flow(c, fid, value, at)
         if flow is not None:
             flows[flow.id] = flow
     if flows and not any(
@@ -241,8 +242,8 @@ def compile_book(c: Context, tree: loader.Tree) -> FlowBook:
 
     followups: list[Followup] = []
     items = r.seq(root.get("followups"), where("followups"), "followups")
-    for i, item in enumerate(items or ()):
-        found = readers.followup(item, items.where(i), r, i)  # type: ignore[union-attr]
+    for i, item, at in each(items):
+        found = readers.followup(item, at, r, i)
         if found is None:
             continue
         fu = Followup(**found)
@@ -270,22 +271,22 @@ def compile_book(c: Context, tree: loader.Tree) -> FlowBook:
     items = r.seq(root.get("ice_breakers"), where("ice_breakers"), "ice_breakers")
     if items is not None and len(items) > MAX_ICE_BREAKERS:
         r.error(where("ice_breakers"), "ice_breakers.many", count=len(items), most=MAX_ICE_BREAKERS)
-    for i, item in enumerate(items or ()):
-        found = readers.ice_breaker(item, items.where(i), r)  # type: ignore[union-attr]
-        if found is None:
+    for _, item, at in each(items):
+        breaker = readers.ice_breaker(item, at, r)
+        if breaker is None:
             continue
-        if any(x["id"] == found["id"] for x in ice):
-            r.error(items.where(i), "ice_breaker.twice", id=found["id"])  # type: ignore[union-attr]
+        if any(x["id"] == breaker["id"] for x in ice):
+            r.error(at, "ice_breaker.twice", id=breaker["id"])
             continue
-        c.refs.ice_breakers.append((found["id"], items.where(i)))  # type: ignore[union-attr]
-        ice.append(found)
+        c.refs.ice_breakers.append((breaker["id"], at))
+        ice.append(breaker)
     menu = parts.read_buttons(
         c, root.get("menu"), where("menu"), MENU_TITLE_LIMIT, MAX_MENU, "menu items"
     )
     canned: dict[str, Text] = {}
     canned_map = r.map(root.get("canned"), where("canned"), "canned")
-    for key, value in (canned_map or {}).items():
-        text = r.text(value, canned_map.where(key), f"canned reply {key!r}", limit=TEXT_LIMIT)  # type: ignore[union-attr]
+    for key, value, at in pairs(canned_map):
+        text = r.text(value, at, f"canned reply {key!r}", limit=TEXT_LIMIT)
         if text is not None:
             canned[str(key)] = text
 

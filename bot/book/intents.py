@@ -12,7 +12,7 @@ from typing import Any
 from bot.book.context import Context
 from bot.book.loader import Map
 from bot.book.messages import message
-from bot.book.report import FLOW_ID, Where, kind_of, suggest
+from bot.book.report import FLOW_ID, Where, each, kind_of, suggest
 from bot.book.steps import PRIORITIES
 from bot.book.types import Intent
 from bot.messenger.policy import TEXT_LIMIT
@@ -88,8 +88,7 @@ def compile_intents(c: Context, value: Any, where: Where) -> tuple[Intent, ...]:
     items = r.seq(value, where, "intents")
     out: list[Intent] = []
     seen: dict[str, int] = {}
-    for i, m in enumerate(items or ()):
-        at = items.where(i)  # type: ignore[union-attr]
+    for i, m, at in each(items):
         if not isinstance(m, Map):
             r.error(at, "intent.wrong", kind=kind_of(m))
             continue

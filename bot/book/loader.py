@@ -39,10 +39,14 @@ class Problem:
         return f"{self.file}:{self.line}: {self.message}"
 
 
-class Map(dict):
+class Map(dict[Any, Any]):
     """A YAML map that knows its file and the line of each key."""
 
     __slots__ = ("file", "line", "key_lines", "key_files")
+    file: str
+    line: int
+    key_lines: dict[Any, int]
+    key_files: dict[Any, str]  # only the keys merged in from another file
 
     def where(self, key: Any) -> tuple[str, int]:
         """(file, line) of ``key``, or of the map itself when the key is absent."""
@@ -51,10 +55,14 @@ class Map(dict):
         return self.file, self.line
 
 
-class Seq(list):
+class Seq(list[Any]):
     """A YAML list that knows its file and the line of each item."""
 
     __slots__ = ("file", "line", "item_lines", "item_files")
+    file: str
+    line: int
+    item_lines: list[int]
+    item_files: dict[int, str]  # only the items merged in from another file
 
     def where(self, index: int) -> tuple[str, int]:
         """(file, line) of item ``index``."""
@@ -93,8 +101,8 @@ _DROPPED = {
 }
 
 
-def _make_loader(base: type) -> type:
-    class FlowLoader(base):  # type: ignore[misc,valid-type]
+def _make_loader(base: Any) -> Any:
+    class FlowLoader(base):
         """YAML 1.2-ish scalars, duplicate keys reported, lines recorded."""
 
         def __init__(self, stream: str, file: str) -> None:
@@ -244,8 +252,9 @@ def _read(
         problems.append(Problem(path, 1, message("file.not_utf8", reason=e.reason)))
         return None
     except OSError as e:
-        found = message("file.unreadable", path=path, why=e.strerror)
-        problems.append(Problem(by_file, by_line, found))
+        problems.append(
+            Problem(by_file, by_line, message("file.unreadable", path=path, why=e.strerror))
+        )
         return None
     files.append(path)
     value, found = parse(text, path)

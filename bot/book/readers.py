@@ -129,9 +129,9 @@ def settings(m: Map | None, where: Where, r: Report, timezones: Any) -> dict[str
         ("response_target_minutes", 1),
     ):
         if key in m:
-            value = r.integer(m[key], w(key), key, least)
-            if value is not None:
-                out[key] = value
+            number = r.integer(m[key], w(key), key, least)
+            if number is not None:
+                out[key] = number
     if "quiet_hours" in m:
         q = m["quiet_hours"]
         if q in (None, False) or q == []:

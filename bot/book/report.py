@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import difflib
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from types import MappingProxyType
 from typing import Any
 
@@ -43,6 +43,20 @@ def kind_of(value: Any) -> str:
     if value is None:
         return "nothing"
     return repr(value)
+
+
+def each(items: Seq | None) -> Iterator[tuple[int, Any, Where]]:
+    """(index, item, where) of each item of a list that may be missing."""
+    if items is not None:
+        for i, item in enumerate(items):
+            yield i, item, items.where(i)
+
+
+def pairs(m: Map | None) -> Iterator[tuple[Any, Any, Where]]:
+    """(key, value, where) of each entry of a map that may be missing."""
+    if m is not None:
+        for key, value in m.items():
+            yield key, value, m.where(key)
 
 
 def _comma_hint(key: Any, value: Any) -> str:

@@ -149,7 +149,7 @@ def canon_latin(token: str) -> str:
     for old, new in _LATIN_RULES:
         if old in token:
             token = token.replace(old, new)
-    out = []
+    out: list[str] = []
     for ch in token:
         if not out or out[-1] != ch:  # kotto → koto, daam → dam
             out.append(ch)
