@@ -9,9 +9,10 @@ from __future__ import annotations
 
 import re
 import string
-from typing import Any
 
+from bot.book.context import Refs
 from bot.book.report import Report, suggest
+from bot.book.types import FlowBook, Intent
 from bot.messenger.policy import GET_STARTED, PAYLOAD_ICE, PAYLOAD_LANG
 
 # Placeholders the runner fills besides answers and settings.
@@ -29,7 +30,7 @@ def placeholders(text: str) -> tuple[list[str], bool]:
     return [re.split(r"[.\[!:]", f, maxsplit=1)[0] for f in fields], False
 
 
-def cross_check(book: Any, refs: Any, report: Report) -> None:
+def cross_check(book: FlowBook, refs: Refs, report: Report) -> None:
     """Checks that need the whole book: references, names, placeholders, reachability."""
     flows, stages = book.flows, [s.id for s in book.stages]
     intents = [i.id for i in book.intents]
@@ -103,8 +104,8 @@ def cross_check(book: Any, refs: Any, report: Report) -> None:
     _overlapping_intents(book, report)
 
 
-def _overlapping_intents(book: Any, report: Report) -> None:
-    first: dict[str, Any] = {}
+def _overlapping_intents(book: FlowBook, report: Report) -> None:
+    first: dict[str, Intent] = {}
     for intent in book.intents:
         for word in intent.match:
             key = " ".join(word.lower().split())

@@ -351,6 +351,6 @@ def book_from_string(yaml_text: str, name: str = "flows.yaml") -> FlowBook:
     """A FlowBook from YAML text (for tests); raises FlowError listing every error."""
     book, problems = _build(*loader.load_string(yaml_text, name))
     if book is None:
-        errors = [str(p) for p in problems if p.severity == "error"]
+        errors = [str(p) for p in problems if p.is_error]
         raise FlowError(f"{len(errors)} error(s) in {name}:\n" + "\n".join(errors), problems)
     return book

@@ -31,7 +31,12 @@ class Problem:
     file: str
     line: int
     message: str
-    severity: str = "error"
+    severity: str = "error"  # or "warning"; always set
+
+    @property
+    def is_error(self) -> bool:
+        """Whether this problem stops the book from loading (a warning does not)."""
+        return self.severity == "error"
 
     def __str__(self) -> str:
         if self.severity == "warning":
@@ -266,7 +271,7 @@ def _read(
 
 
 def _as_root(value: Any, file: str, problems: list[Problem]) -> Map | None:
-    if value is None and not any(p.file == file and p.severity == "error" for p in problems):
+    if value is None and not any(p.file == file and p.is_error for p in problems):
         return _new_map(file, 1)  # an empty file is an empty bot
     if value is None:
         return None

@@ -92,7 +92,7 @@ def hours(value: Any, where: Where, r: Report) -> Mapping[str, Any] | None:
 
 
 def settings(m: Map | None, where: Where, r: Report, timezones: Any) -> dict[str, Any]:
-    """settings: → keyword arguments of flowbook.Settings (languages already in ``r``).
+    """settings: → keyword arguments of ``types.Settings`` (languages already in ``r``).
 
     ``timezones(name)`` says whether a zone exists; ``timezones(None)`` lists them all.
     """
@@ -170,7 +170,7 @@ def settings(m: Map | None, where: Where, r: Report, timezones: Any) -> dict[str
 
 
 def followup(m: Any, where: Where, r: Report, index: int) -> dict[str, Any] | None:
-    """One followups: item → keyword arguments of flowbook.Followup (stage checked later)."""
+    """One followups: item → keyword arguments of ``types.Followup`` (stage checked later)."""
     if not isinstance(m, Map):
         r.error(where, "followup.wrong", kind=kind_of(m))
         return None

@@ -84,7 +84,7 @@ class Report:
 
     @property
     def failed(self) -> bool:
-        return any(p.severity == "error" for p in self.problems)
+        return any(p.is_error for p in self.problems)
 
     # --- shapes --------------------------------------------------------------------------
 

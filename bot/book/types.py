@@ -1,4 +1,4 @@
-"""The frozen objects flows.yaml compiles into (``bot.flowbook`` builds them).
+"""The frozen objects flows.yaml compiles into (``bot.book.compiler`` builds them).
 
 A FlowBook is built once per load and shared by every thread: nothing in it changes after
 the compiler is done, so the runner and the engine read it without locks.
@@ -85,10 +85,10 @@ class Flow:
 
     def at(self, path: Path) -> Step:
         """The step a path from ``asks`` leads to."""
-        step = self.steps[path[0]]  # type: ignore[index]
+        step = self.steps[int(path[0])]
         for i in range(1, len(path), 2):
             block = step.then if path[i] == "then" else step.else_
-            step = block[path[i + 1]]  # type: ignore[index]
+            step = block[int(path[i + 1])]
         return step
 
 
@@ -130,17 +130,15 @@ class Settings:
     languages: tuple[str, ...]
     timezone: str = "Asia/Dhaka"
     currency: str = "BDT"
-    hours: Mapping[str, Any] | None = (
-        None  # {"days": ("sat", …), "open": "10:00", "close": "21:00"}
-    )
+    # {"days": ("sat", …), "open": "10:00", "close": "21:00"}
+    hours: Mapping[str, Any] | None = None
     qualify_score: int = 50
     max_retries: int = 2
     followup_limit: int = 2
     quiet_hours: tuple[str, ...] = ("22:00", "08:00")  # () when there are none
     response_target_minutes: int = 15
-    extra: Mapping[str, Any] = field(
-        default_factory=lambda: EMPTY
-    )  # other settings: {placeholders} and if: names
+    # the other settings, for {placeholders} and if: names
+    extra: Mapping[str, Any] = field(default_factory=lambda: EMPTY)
 
 
 @dataclass(frozen=True)

@@ -64,7 +64,6 @@ _WEAK = frozenset(
     canon_latin(w)
     for w in "ki na ta er ar o dam chai den dao ji jee ha haa hae aj kal taka".split()
 )
-_GREETING_EN = frozenset("hi hello hey thanks thank ok okay yes no price".split())
 
 
 @lru_cache(maxsize=4096)

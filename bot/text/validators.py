@@ -385,6 +385,6 @@ def validate(kind: str, text: str, ctx: Context) -> Any | None:
     try:
         check = VALIDATORS[kind]
     except KeyError:
-        # The flowbook checks types at load, so this is a programming error, not input.
+        # The compiler checks types at load, so this is a programming error, not input.
         raise ValueError(f"unknown answer type {kind!r}; known: {sorted(VALIDATORS)}") from None
     return check(text, ctx)

@@ -1,4 +1,4 @@
-"""bot/flowbook.py and bot/flowcheck.py: every check at its file:line, and the frozen book."""
+"""bot/book: every check at its file:line, and the frozen book."""
 
 from __future__ import annotations
 
