@@ -17,12 +17,7 @@ from bot.book.loader import Map, Seq
 from bot.book.messages import message
 from bot.book.report import FLOW_ID, NAME, Where, kind_of, suggest
 from bot.book.types import Path, ScoreRule, Step
-from bot.messenger.policy import (
-    BUTTON_TEXT_LIMIT,
-    MAX_BUTTONS,
-    TEXT_LIMIT,
-    TITLE_LIMIT,
-)
+from bot.messenger.policy import BUTTON_TEXT_LIMIT, MAX_BUTTONS, TEXT_LIMIT, TITLE_LIMIT
 from bot.text.validators import VALIDATORS
 
 ANSWER_TYPES = VALIDATORS
@@ -40,6 +35,10 @@ RESERVED = frozenset(
 def compile_steps(
     c: Context, value: Any, where: Where, owner: str, prefix: str, path: Path
 ) -> tuple[Step, ...]:
+    """A block of steps of ``owner`` (a flow, a stage's on_enter or an if branch).
+
+    ``prefix`` and ``path`` place the block: step ids default to ``owner.prefix<n>``.
+    """
     items = c.r.seq(value, where, "steps")
     if items is None:
         return ()
@@ -66,6 +65,7 @@ def compile_steps(
 def compile_step(
     c: Context, item: Any, where: Where, owner: str, pos: str, path: Path
 ) -> Step | None:
+    """One step, compiled by its word's entry in ``STEP_KINDS``; None when it is unusable."""
     r = c.r
     if item == "end":
         return Step("end", f"{owner}.{pos}", *where)
@@ -104,6 +104,7 @@ def compile_step(
 
 
 def condition(c: Context, value: Any, where: Where, what: str = "if") -> expr.Expr | None:
+    """An ``if:`` condition, parsed; its names are checked once the book is whole."""
     if isinstance(value, bool | int | float):
         value = str(value).lower()
     if not isinstance(value, str) or not value.strip():

@@ -29,3 +29,29 @@ def test_no_module_of_the_book_imports_the_compiler():
 def test_the_step_compilers_take_the_context():
     names = imported(BOOK / "steps.py")
     assert "bot.book.context.Context" in names
+
+
+def message_ids_used() -> set[str]:
+    """The ids given to Report.error/warn and message() across bot/book."""
+    used: set[str] = set()
+    for path in BOOK.glob("*.py"):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if not isinstance(node, ast.Call):
+                continue
+            func = node.func
+            name = func.attr if isinstance(func, ast.Attribute) else getattr(func, "id", "")
+            index = {"error": 1, "warn": 1, "message": 0}.get(name)
+            if index is None or len(node.args) <= index:
+                continue
+            arg = node.args[index]
+            if isinstance(arg, ast.Constant) and isinstance(arg.value, str):
+                used.add(arg.value)
+    return used
+
+
+def test_every_message_id_is_in_the_table_and_every_entry_is_used():
+    from bot.book.messages import MESSAGES
+
+    used = message_ids_used()
+    assert used - set(MESSAGES) == set()
+    assert set(MESSAGES) - used == set()
