@@ -13,8 +13,9 @@ trigger a built-in, so cod, delivery and payment_done match a question or a past
 
 Overlaps, on purpose: complaint and angry share messages that are both ("ফালতু প্রোডাক্ট,
 রং উঠে গেছে"; "মেজাজ খারাপ"): both hand off with high priority, so either wins the same
-way. A "when will I get it" question before an order is delivery time, after one order
-status; "অর্ডার দিয়েছি, কবে পাবো" matches both and the engine answers both.
+way. order_status and delivery are declared to overlap too, though the test messages keep
+them apart: "কবে পাবো" (even after "অর্ডার দিলাম") is delivery time, and only words about
+an existing order or parcel ("পার্সেল এখনো পাইনি", "order kothay") are order status.
 
 Placeholders: the cod and delivery texts use ``{delivery_charge}``, ``{delivery_time}`` or
 ``{cod}`` only when the book's settings define them (``say_when``); otherwise the generic
@@ -28,8 +29,6 @@ from dataclasses import dataclass
 from types import MappingProxyType
 
 Text = Mapping[str, str]  # language -> text
-
-# fmt: off
 
 
 def _t(bn: str, en: str) -> Text:
@@ -56,6 +55,7 @@ class Builtin:
         return self.say
 
 
+# fmt: off
 COMPLAINT = Builtin(
     name="complaint",
     match=(

@@ -37,7 +37,7 @@ from __future__ import annotations
 
 from functools import lru_cache
 
-from bot.text.norm import normalize
+from bot.text.norm import bn_stem, normalize
 
 # --- romanizing --------------------------------------------------------------------------
 
@@ -165,7 +165,10 @@ def _hidden_vowels(units: list[_Unit]) -> None:
             u.vowel = "o"  # ধন্যবাদ, চট্টগ্রাম, কষ্টকর (not the loan ক্স of এক্সচেঞ্জ)
         else:
             nxt = units[i + 1]
-            u.vowel = "o" if (nxt.vowel == "" and not nxt.coda) or len(nxt.onset) > 1 else ""
+            # Before a conjunct the syllable closes (ধা-ন-মন-ডি), unless the conjunct is an
+            # s-cluster that begins the next syllable (লিপ-স্টিক).
+            closes = len(nxt.onset) > 1 and nxt.letters[0] not in "সশ"
+            u.vowel = "o" if (nxt.vowel == "" and not nxt.coda) or closes else ""
 
 
 def _geminate(u: _Unit) -> bool:
@@ -270,7 +273,7 @@ def _english(s: str) -> str:
     for i, ch in enumerate(s):
         nxt = s[i + 1] if i + 1 < len(s) else ""
         after = s[i + 2] if i + 2 < len(s) else ""
-        if ch in "eiu" and nxt == "r" and i > 0 and (not after or after not in _VOWEL_LETTERS):
+        if ch in "eiu" and nxt == "r" and (not after or after not in _VOWEL_LETTERS):
             out.append("A")  # order → ordar, shirt → shart, as Bangla borrows them
         else:
             out.append(ch)
@@ -298,6 +301,8 @@ def _word_key(token: str) -> tuple[str, str]:
                 continue
             ch = "i"
         chars.append(ch)
+    s = "".join(chars).replace("ngk", "nk").replace("ngg", "ng")  # ব্যাংক ↔ bank
+    chars = list(s)
     coarse: list[str] = []
     fine: list[str] = []
     for ch in chars:
@@ -316,8 +321,11 @@ def _word_key(token: str) -> tuple[str, str]:
     return "".join(coarse), "".join(fine)
 
 
-def _phrase_key(text: str) -> tuple[str, str]:
-    parts = [_word_key(t) for t in normalize(text).split()]
+def _phrase_key(text: str, stem: bool = False) -> tuple[str, str]:
+    toks = normalize(text).split()
+    if stem:
+        toks = [bn_stem(t) if _is_bengali(t) else t for t in toks]
+    parts = [_word_key(t) for t in toks]
     return "".join(c for c, _ in parts), "".join(f for _, f in parts)
 
 
@@ -335,9 +343,20 @@ def _compatible(fa: str, fb: str) -> bool:
 
 @lru_cache(maxsize=65536)
 def same_word(a: str, b: str) -> bool:
-    """Whether two spellings, in Bangla script or Latin letters, name the same word(s)."""
-    ca, fa = _phrase_key(a)
-    cb, fb = _phrase_key(b)
+    """Whether two spellings, in Bangla script or Latin letters, name the same word(s).
+
+    Bangla endings are forgiven too (জামদানিটা, ঢাকায় meet jamdani, dhaka): when the words
+    differ as written, their ``bn_stem``s are compared.
+    """
+    if _same_keys(_phrase_key(a), _phrase_key(b)):
+        return True
+    if _is_bengali(a) or _is_bengali(b):
+        return _same_keys(_phrase_key(a, stem=True), _phrase_key(b, stem=True))
+    return False
+
+
+def _same_keys(ka: tuple[str, str], kb: tuple[str, str]) -> bool:
+    (ca, fa), (cb, fb) = ka, kb
     if not ca or len(ca) != len(cb):
         return False
     if ca == cb:
