@@ -321,6 +321,7 @@ def _word_key(token: str) -> tuple[str, str]:
     return "".join(coarse), "".join(fine)
 
 
+@lru_cache(maxsize=16384)
 def _phrase_key(text: str, stem: bool = False) -> tuple[str, str]:
     toks = normalize(text).split()
     if stem:
