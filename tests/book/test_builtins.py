@@ -1,0 +1,154 @@
+"""Tests for bot/book/builtins.py: the built-in intents' words, actions and texts."""
+
+import re
+
+import pytest
+
+from bot.book.builtins import BUILTINS, OVERLAPS
+from bot.text import norm
+
+MESSAGES = {
+    "complaint": [
+        "refund chai", "product damaged", "kapor kharap", "রং উঠে গেছে",
+        "সাইজ মেলেনি, বদলে দিন", "জামাটার সাইজ ছোট হয়েছে, বদলাতে চাই", "I want to return this",
+        "ভুল পণ্য পাঠিয়েছেন", "শাড়িটা ছেঁড়া", "exchange korte chai", "size choto hoyeche",
+        "টাকা ফেরত চাই", "wrong item received", "ছবির সাথে মিল নেই", "ferot dite chai",
+        "quality kharap", "the dress is torn",
+    ],
+    "order_status": [
+        "পার্সেল এখনো পাইনি", "আমার অর্ডার কোথায়?", "order er ki obostha?", "where is my order",
+        "parcel kothay vai", "এখনো আসেনি", "অর্ডারের কী অবস্থা?", "order status janaben",
+        "I have not received my parcel", "ami ekhono paini", "পার্সেল কবে আসবে?",
+        "কবে পাঠাবেন?", "tracking number din",
+    ],
+    "payment_done": [
+        "টাকা পাঠিয়েছি", "bkash korsi", "payment done", "বিকাশ করে দিয়েছি",
+        "taka pathaisi vai", "I have paid", "payment kore disi, check koren",
+        "নগদে পাঠিয়েছি, দেখেন", "advance dilam", "TrxID 8N7A6B5C4D", "sent the money",
+        "পেমেন্ট করেছি",
+    ],
+    "discount": [
+        "dam kom hobe?", "দাম বেশি", "কিছু ডিসকাউন্ট আছে কি?", "একটু কম রাখা যায়?",
+        "last price koto?", "any discount?", "ছাড় দিবেন?", "too expensive", "ektu kom koren vai",
+        "দাম কমানো যাবে?", "কোনো অফার আছে?", "price beshi",
+    ],
+    "cod": [
+        "ক্যাশ অন ডেলিভারি হবে?", "cod hobe?", "cash on delivery available?",
+        "হাতে পেয়ে টাকা দেওয়া যাবে?", "do you have cash on delivery", "cod ache vai?",
+        "আগে টাকা দিতে হবে?", "advance lagbe?", "product hate peye taka dibo",
+    ],
+    "delivery": [
+        "delivery charge koto", "কবে পাবো", "ডেলিভারি চার্জ কত?", "কত দিনে পাবো?",
+        "koto din lagbe?", "ঢাকার বাইরে ডেলিভারি দেন?", "what is the delivery charge",
+        "how long will delivery take", "home delivery ache?", "shipping cost?", "কয়দিন লাগবে?",
+    ],
+    "human": [
+        "মানুষের সাথে কথা বলতে চাই", "talk to a person", "I want a human", "agent please",
+        "manusher sathe kotha bolte chai", "আমাকে কল দিন", "admin ke din", "প্রতিনিধির সাথে কথা বলব",
+        "call me please", "ম্যানেজারকে দেন",
+    ],
+    "stop": [
+        "মেসেজ দেওয়া বন্ধ করেন", "stop", "unsubscribe", "আর মেসেজ দিবেন না", "msg diben na",
+        "please stop messaging", "বন্ধ করুন", "বিরক্ত করবেন না", "don't message me",
+    ],
+    "thanks": [
+        "ধন্যবাদ", "thanks", "thank you", "ok thanks", "dhonnobad vai", "অনেক ধন্যবাদ",
+        "tnx", "শুকরিয়া", "thank u so much",
+    ],
+    "greeting": [
+        "hi", "hello", "হ্যালো", "হাই", "good morning", "hello vai", "শুভ সকাল", "hey there",
+        "hlw",
+    ],
+    "angry": [
+        "অসহ্য", "ফালতু", "worst", "fraud", "বাটপার", "প্রতারক", "ধোকা দিলেন", "scam page",
+        "ভাই উত্তর দেন না কেন", "faltu service", "this is ridiculous", "চোর কোথাকার",
+        "ভুয়া পেজ",
+    ],
+}  # fmt: skip
+
+ORDINARY = [
+    "শাড়ি", "২৫ হাজার", "01711223344", "ঢাকা", "jamdani", "দাম কত?", "price koto",
+    "থ্রি-পিস", "bkash", "বিকাশ", "cash on delivery", "ক্যাশ অন ডেলিভারি", "হ্যাঁ", "না",
+    "আজই", "এই সপ্তাহে", "শুধু দেখছি", "মিরপুর", "kurti ache?", "লাল রঙের আছে?",
+    "আমি একটা শাড়ি নিতে চাই", "৩০০০", "L size", "XL", "ok", "জি", "আমার নাম রহিম",
+    "অর্ডার করতে চাই", "blue color", "ছবি দেন",
+]  # fmt: skip
+
+MATCHERS = {name: norm.compile_keywords(list(b.match)) for name, b in BUILTINS.items()}
+
+
+def claims(text: str) -> set[str]:
+    toks = norm.tokens(text)
+    return {name for name, m in MATCHERS.items() if m.matches_tokens(toks)}
+
+
+def test_every_builtin_has_test_messages():
+    assert set(MESSAGES) == set(BUILTINS)
+    assert all(len(texts) >= 8 for texts in MESSAGES.values())
+
+
+@pytest.mark.parametrize(
+    ("name", "text"), [(name, t) for name, texts in MESSAGES.items() for t in texts]
+)
+def test_customer_messages_match_their_builtin(name, text):
+    assert name in claims(text)
+
+
+@pytest.mark.parametrize(
+    ("name", "text"), [(name, t) for name, texts in MESSAGES.items() for t in texts]
+)
+def test_no_other_builtin_claims_the_message_unless_intended(name, text):
+    others = claims(text) - {name}
+    assert all(frozenset({name, o}) in OVERLAPS for o in others), others
+
+
+@pytest.mark.parametrize("text", ORDINARY)
+def test_ordinary_answers_match_no_builtin(text):
+    assert claims(text) == set()
+
+
+def test_complaint_and_angry_may_overlap():
+    assert claims("ফালতু প্রোডাক্ট, রং উঠে গেছে") == {"complaint", "angry"}
+
+
+@pytest.mark.parametrize("name", list(BUILTINS))
+def test_every_builtin_says_something_in_both_languages(name):
+    b = BUILTINS[name]
+    assert b.say is not None and set(b.say) == {"bn", "en"}
+    assert all(text.strip() for text in b.say.values())
+    # Generic texts need no settings: no placeholders in the default say.
+    assert not any(re.search(r"\{[a-z_]+\}", t) for t in b.say.values())
+
+
+def test_default_actions():
+    assert (BUILTINS["complaint"].do, BUILTINS["complaint"].priority) == ("handoff", "high")
+    assert (BUILTINS["angry"].do, BUILTINS["angry"].priority) == ("handoff", "high")
+    assert BUILTINS["order_status"].do == "handoff"
+    assert BUILTINS["payment_done"].do == "handoff"
+    assert BUILTINS["payment_done"].capture == "payment_ref"
+    assert BUILTINS["human"].do == "handoff"
+    assert BUILTINS["stop"].do == "opt_out"
+    d = BUILTINS["discount"]
+    assert (d.do, d.stage) == (None, "negotiation")
+    for name in ("cod", "delivery", "thanks", "greeting"):
+        assert BUILTINS[name].do is None
+
+
+def test_delivery_text_uses_placeholders_only_when_settings_define_them():
+    b = BUILTINS["delivery"]
+    assert b.default_say({}) == b.say
+    both = b.default_say({"delivery_charge": "৭০ টাকা", "delivery_time": "২-৩ দিন"})
+    assert (
+        both is not None and "{delivery_charge}" in both["bn"] and "{delivery_time}" in both["bn"]
+    )
+    charge = b.default_say({"delivery_charge": "৭০ টাকা"})
+    assert charge is not None and "{delivery_time}" not in charge["en"]
+    assert b.default_say({"delivery_charge": ""}) == b.say
+    assert BUILTINS["cod"].default_say({"cod": "সারা দেশে ক্যাশ অন ডেলিভারি"})["bn"] == "{cod}"
+
+
+def test_builtins_are_frozen():
+    with pytest.raises(TypeError):
+        BUILTINS["stop"] = BUILTINS["human"]  # type: ignore[index]
+    with pytest.raises(AttributeError):
+        BUILTINS["stop"].do = "handoff"  # type: ignore[misc]
