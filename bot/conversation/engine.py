@@ -11,6 +11,7 @@ import logging
 import time
 from collections.abc import Callable
 from datetime import datetime
+from typing import Any
 from zoneinfo import ZoneInfo
 
 import sqlite_utils
@@ -157,7 +158,7 @@ class Engine:
         )
 
     def _log_in(self, db: sqlite_utils.Database, conv: dict, ev: Event, now: float) -> None:
-        data = None
+        data: dict[str, Any] | None = None
         if ev.attachments:
             data = {"attachments": [dict(a) for a in ev.attachments]}
         if ev.kind == "postback":
