@@ -1,8 +1,10 @@
 """The engine: one conversation per write transaction — load, decide, write.
 
-This is the only place where the runner's Actions become rows: conversation state,
-the message log, stage changes, the handoff queue and the outbox, all in the same
-``BEGIN IMMEDIATE`` transaction, so a crash at any moment loses nothing.
+``decide`` (pure) says what an event leads to; this is the only place where those Actions
+become rows: conversation state, the message log, stage changes, the handoff queue and the
+outbox, all in the same ``BEGIN IMMEDIATE`` transaction, so a crash at any moment loses
+nothing. The bookkeeping of events that need no decision (echoes, handovers, edits, standby)
+stays in ``handle``.
 """
 
 from __future__ import annotations
