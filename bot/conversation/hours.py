@@ -37,7 +37,7 @@ def next_open(hours: Mapping[str, Any] | None, now: float, tz: str) -> datetime 
     """When staff are next at work; None when they are at work now."""
     zone = ZoneInfo(tz)
     at = datetime.fromtimestamp(now, zone)
-    if is_open(hours, at):
+    if not hours or is_open(hours, at):
         return None
     days = tuple(hours.get("days") or DAYS)
     open_ = _hm(hours.get("open", "00:00"))

@@ -9,14 +9,15 @@ from __future__ import annotations
 
 import logging
 import string
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime
-from typing import Any
+from typing import Any, TypeAlias
 from zoneinfo import ZoneInfo
 
 from babel.dates import format_date
 
+from bot.book.types import Button, Card, FlowBook, Step, Text
 from bot.i18n import bn_digits, format_number, pick
 from bot.text import norm, validators
 
@@ -29,13 +30,13 @@ MAX_STEPS = 200  # a goto loop in an owner's flows must not hang the engine
 class Say:
     text: str = ""
     image: str | None = None
-    buttons: tuple = ()  # flowbook.Button
-    cards: tuple = ()  # flowbook.Card
+    buttons: tuple[Button, ...] = ()
+    cards: tuple[Card, ...] = ()
 
 
 @dataclass(frozen=True)
 class Ask:
-    step: Any  # flowbook.Step of kind "ask"
+    step: Step  # of kind "ask"
     text: str
     retry: bool = False  # asked again after an invalid answer
 
@@ -63,6 +64,10 @@ class OptOut:
     pass
 
 
+# What deciding a message leads to; the engine turns each into rows.
+Action: TypeAlias = Say | Ask | Move | Handoff | Label | OptOut
+
+
 @dataclass
 class Turn:
     """The mutable working state of one conversation while one message is handled."""
@@ -80,6 +85,34 @@ class Turn:
     now: datetime | None = None
     can_move: Callable[[str, str], bool] = lambda current, target: True
 
+    @classmethod
+    def from_conversation(
+        cls,
+        conv: Mapping[str, Any],
+        *,
+        language: str,
+        now: datetime,
+        labels: Iterable[str] = (),
+        can_move: Callable[[str, str], bool] | None = None,
+    ) -> Turn:
+        """The working state of a stored conversation row; ``language`` when it has none."""
+        turn = cls(
+            language=conv["language"] or language,
+            answers=conv["answers"],
+            score=conv["score"],
+            stage=conv["stage"],
+            flow=conv["flow"],
+            step=conv["step"],
+            retries=conv["retries"],
+            labels=set(labels),
+            state=conv["state"],
+            first_name=(conv["name"] or "").split(" ")[0],
+            now=now,
+        )
+        if can_move is not None:
+            turn.can_move = can_move
+        return turn
+
 
 # --- texts -----------------------------------------------------------------------------
 
@@ -89,7 +122,7 @@ class _Values(dict):
         return "{" + key + "}"
 
 
-def render(book, turn: Turn, text: Mapping[str, str] | str | None) -> str:
+def render(book: FlowBook, turn: Turn, text: Text | str | None) -> str:
     """The owner's text in the customer's language with ``{placeholders}`` filled."""
     raw = pick(text, turn.language, book.settings.languages[0])
     if "{" not in raw:
@@ -116,7 +149,9 @@ def render(book, turn: Turn, text: Mapping[str, str] | str | None) -> str:
     )
 
 
-def _answer_text(book, key: str, value: Any, lang: str, now: datetime | None = None) -> str:
+def _answer_text(
+    book: FlowBook, key: str, value: Any, lang: str, now: datetime | None = None
+) -> str:
     if isinstance(value, str) and key in book.date_answers:
         return format_day(value, lang, book.settings.timezone, now)
     if isinstance(value, bool):
@@ -147,7 +182,7 @@ def format_day(iso: str, lang: str, timezone: str, now: datetime | None = None) 
     return format_date(day, pattern, locale="en")
 
 
-def env(book, turn: Turn) -> dict[str, Any]:
+def env(book: FlowBook, turn: Turn) -> dict[str, Any]:
     """The names an ``if:`` expression may use."""
     s = book.settings
     out: dict[str, Any] = dict(s.extra)
@@ -169,7 +204,32 @@ def env(book, turn: Turn) -> dict[str, Any]:
 # --- walking the steps -------------------------------------------------------------------
 
 
-def _find(steps: tuple, step_id: str) -> list[tuple[tuple, int]] | None:
+@dataclass(frozen=True)
+class Stop:
+    """Wait here: a question was asked, or the flow handed off or ended."""
+
+
+@dataclass(frozen=True)
+class Push:
+    """Run this block (an ``if`` branch), then carry on after the step."""
+
+    block: tuple[Step, ...]
+
+
+@dataclass(frozen=True)
+class Goto:
+    """Leave this flow for another."""
+
+    flow: str
+
+
+STOP = Stop()
+Next: TypeAlias = Stop | Push | Goto | None  # what a step tells the walk; None: the next step
+StepRunner: TypeAlias = Callable[[FlowBook, Turn, Step, list[Action]], Next]
+Frame: TypeAlias = list[Any]  # [block, index of the next step in it]
+
+
+def _find(steps: tuple[Step, ...], step_id: str) -> list[tuple[tuple[Step, ...], int]] | None:
     """The stack of (block, index) down to the step with ``step_id``."""
     for i, step in enumerate(steps):
         if step.id == step_id:
@@ -182,7 +242,9 @@ def _find(steps: tuple, step_id: str) -> list[tuple[tuple, int]] | None:
     return None
 
 
-def start_flow(book, turn: Turn, flow_id: str, out: list | None = None) -> list:
+def start_flow(
+    book: FlowBook, turn: Turn, flow_id: str, out: list[Action] | None = None
+) -> list[Action]:
     """Run a flow from its first step until a question, an end or a handoff."""
     out = [] if out is None else out
     flow = book.flows.get(flow_id)
@@ -194,7 +256,7 @@ def start_flow(book, turn: Turn, flow_id: str, out: list | None = None) -> list:
     return out
 
 
-def resume(book, turn: Turn, out: list | None = None) -> list:
+def resume(book: FlowBook, turn: Turn, out: list[Action] | None = None) -> list[Action]:
     """Carry on after the question just answered."""
     out = [] if out is None else out
     flow = book.flows.get(turn.flow or "")
@@ -206,13 +268,14 @@ def resume(book, turn: Turn, out: list | None = None) -> list:
             turn.flow = turn.step = None
             return out
         return start_flow(book, turn, flow.id, out)
-    stack = [[block, i + 1] for block, i in path]
+    assert flow is not None  # a path was found in it
+    stack: list[Frame] = [[block, i + 1] for block, i in path]
     turn.step = None
     _walk(book, turn, flow.id, stack, out)
     return out
 
 
-def _walk(book, turn: Turn, flow_id: str, stack: list[list], out: list) -> None:
+def _walk(book: FlowBook, turn: Turn, flow_id: str, stack: list[Frame], out: list[Action]) -> None:
     budget = MAX_STEPS
     while stack:
         budget -= 1
@@ -230,14 +293,14 @@ def _walk(book, turn: Turn, flow_id: str, stack: list[list], out: list) -> None:
         result = STEP_RUNNERS[step.kind](book, turn, step, out)
         if result is None:
             continue
-        if result == "stop":  # waiting for an answer, or the flow handed off / ended
+        if isinstance(result, Stop):
             return
-        if isinstance(result, tuple) and result[0] == "push":
-            stack.append([result[1], 0])
-        elif isinstance(result, tuple) and result[0] == "goto":
-            target = book.flows.get(result[1])
+        if isinstance(result, Push):
+            stack.append([result.block, 0])
+        else:
+            target = book.flows.get(result.flow)
             if target is None:
-                log.warning("goto %r: no such flow", result[1])
+                log.warning("goto %r: no such flow", result.flow)
                 break
             _done(turn, flow_id)
             flow_id = target.id
@@ -253,7 +316,7 @@ def _done(turn: Turn, flow_id: str) -> None:
         done.append(flow_id)
 
 
-def _say(book, turn, step, out):
+def _say(book: FlowBook, turn: Turn, step: Step, out: list[Action]) -> Next:
     out.append(
         Say(
             text=render(book, turn, step.text),
@@ -262,58 +325,62 @@ def _say(book, turn, step, out):
             cards=step.cards,
         )
     )
-
-
-def _ask(book, turn, step, out):
-    out.append(Ask(step=step, text=render(book, turn, step.text)))
-    turn.step = step.id
-    return "stop"
-
-
-def _if(book, turn, step, out):
-    ok = bool(step.cond.evaluate(env(book, turn))) if step.cond is not None else False
-    block = step.then if ok else step.else_
-    return ("push", block) if block else None
-
-
-def _goto(book, turn, step, out):
-    return ("goto", step.target)
-
-
-def _stage(book, turn, step, out):
-    if turn.stage == step.target:
-        return None
-    if not turn.can_move(turn.stage, step.target):
-        # An owner's flow cannot know every path a lead took; a move that is no longer
-        # legal (e.g. back to qualified from proposal) is skipped, not forced.
-        log.info("flow stage move %s -> %s is not legal; skipped", turn.stage, step.target)
-        return None
-    out.append(Move(step.target, cause=f"flow {turn.flow}"))
-    turn.stage = step.target
     return None
 
 
-def _handoff(book, turn, step, out):
+def _ask(book: FlowBook, turn: Turn, step: Step, out: list[Action]) -> Next:
+    out.append(Ask(step=step, text=render(book, turn, step.text)))
+    turn.step = step.id
+    return STOP
+
+
+def _if(book: FlowBook, turn: Turn, step: Step, out: list[Action]) -> Next:
+    ok = bool(step.cond.evaluate(env(book, turn))) if step.cond is not None else False
+    block = step.then if ok else step.else_
+    return Push(block) if block else None
+
+
+def _goto(book: FlowBook, turn: Turn, step: Step, out: list[Action]) -> Next:
+    return Goto(step.target or "")
+
+
+def _stage(book: FlowBook, turn: Turn, step: Step, out: list[Action]) -> Next:
+    target = step.target or ""
+    if turn.stage == target:
+        return None
+    if not turn.can_move(turn.stage, target):
+        # An owner's flow cannot know every path a lead took; a move that is no longer
+        # legal (e.g. back to qualified from proposal) is skipped, not forced.
+        log.info("flow stage move %s -> %s is not legal; skipped", turn.stage, target)
+        return None
+    out.append(Move(target, cause=f"flow {turn.flow}"))
+    turn.stage = target
+    return None
+
+
+def _handoff(book: FlowBook, turn: Turn, step: Step, out: list[Action]) -> Next:
     text = render(book, turn, step.text) if step.text else None
     out.append(
         Handoff(text=text, reason=step.reason or turn.flow or "handoff", priority=step.priority)
     )
-    return "stop"
+    return STOP
 
 
-def _label(book, turn, step, out):
-    if step.target not in turn.labels:
-        turn.labels.add(step.target)
-        out.append(Label(step.target))
+def _label(book: FlowBook, turn: Turn, step: Step, out: list[Action]) -> Next:
+    name = step.target or ""
+    if name not in turn.labels:
+        turn.labels.add(name)
+        out.append(Label(name))
+    return None
 
 
-def _end(book, turn, step, out):
+def _end(book: FlowBook, turn: Turn, step: Step, out: list[Action]) -> Next:
     _done(turn, turn.flow or "")
     turn.flow = turn.step = None
-    return "stop"
+    return STOP
 
 
-STEP_RUNNERS: dict[str, Callable] = {
+STEP_RUNNERS: dict[str, StepRunner] = {
     "say": _say, "ask": _ask, "if": _if, "goto": _goto, "stage": _stage,
     "handoff": _handoff, "label": _label, "end": _end,
 }  # fmt: skip
@@ -322,7 +389,7 @@ STEP_RUNNERS: dict[str, Callable] = {
 # --- answers -----------------------------------------------------------------------------
 
 
-def pending_step(book, turn: Turn):
+def pending_step(book: FlowBook, turn: Turn) -> Step | None:
     """The question waiting for an answer, or None."""
     flow = book.flows.get(turn.flow or "")
     if flow is None or not turn.step:
@@ -334,7 +401,7 @@ def pending_step(book, turn: Turn):
     return block[i]
 
 
-def choose(step, text: str | None, payload: str | None) -> str | None:
+def choose(step: Step, text: str | None, payload: str | None) -> str | None:
     """Which choice a tap or a typed answer picks: payload, number, key, label, spelling."""
     keys = [c.key for c in step.choices]
     if payload and payload.startswith(step.id + ":") and payload[len(step.id) + 1 :] in keys:
@@ -348,19 +415,19 @@ def choose(step, text: str | None, payload: str | None) -> str | None:
     return norm.best_choice(text, options)
 
 
-def answer(book, turn: Turn, step, text: str | None, payload: str | None) -> tuple[bool, Any]:
-    """Validate an answer to ``step``; on success save it and score it. Returns (ok, value)."""
+def answer(book: FlowBook, turn: Turn, step: Step, text: str | None, payload: str | None) -> bool:
+    """Validate an answer to ``step``; when it is valid save it, score it and say True."""
     if step.choices:
         key = choose(step, text, payload)
         if key is None:
-            return False, None
+            return False
         value: Any = key
         choice = next(c for c in step.choices if c.key == key)
         gained = choice.score
     else:
         raw = text if text is not None else payload
         if raw is None:
-            return False, None
+            return False
         if step.optional and validators.is_skip(raw):
             value = None
         else:
@@ -371,7 +438,7 @@ def answer(book, turn: Turn, step, text: str | None, payload: str | None) -> tup
             )
             value = validators.validate(step.type, raw, ctx)
             if value is None:
-                return False, None
+                return False
         gained = 0
     turn.answers[step.id] = value
     turn.retries = 0
@@ -383,4 +450,4 @@ def answer(book, turn: Turn, step, text: str | None, payload: str | None) -> tup
     scores = turn.state.setdefault("scores", {})
     turn.score += gained - scores.get(step.id, 0)  # answering again replaces, never adds
     scores[step.id] = gained
-    return True, value
+    return True

@@ -36,6 +36,7 @@ from zoneinfo import ZoneInfo
 
 import sqlite_utils
 
+from bot.book.types import FlowBook, Followup
 from bot.conversation import hours, runner
 from bot.messenger import bodies
 from bot.messenger.policy import HUMAN_AGENT_WINDOW, SCHEDULER_MARGIN, WINDOW
@@ -48,15 +49,13 @@ INTERVAL = 30.0  # seconds between ticks
 # A follow-up is queued only if at least this much of the window is left, so a short
 # sender backoff cannot push it past the 24 hours.
 
-DEFAULT_QUIET = ("22:00", "08:00")
-
 
 class Scheduler:
     """Finds due follow-ups and queues them; ``run`` loops, ``tick`` is one pass."""
 
     def __init__(
         self,
-        book,
+        book: FlowBook,
         db_path: str,
         *,
         clock: Callable[[], float] = time.time,
@@ -71,9 +70,11 @@ class Scheduler:
         s = book.settings
         self.default_lang = s.languages[0]
         self.zone = ZoneInfo(s.timezone)
-        quiet = getattr(s, "quiet_hours", DEFAULT_QUIET)
-        self.quiet = tuple(quiet) if quiet else None
-        self.limit = int(getattr(s, "followup_limit", 2))
+        # () when the owner wants none; a start and an end otherwise (checked by the book)
+        self.quiet: tuple[str, str] | None = (
+            (s.quiet_hours[0], s.quiet_hours[1]) if s.quiet_hours else None
+        )
+        self.limit = s.followup_limit
         self.rules = tuple(book.followups)
         self._local = threading.local()
 
@@ -104,7 +105,11 @@ class Scheduler:
             log.info("cancelled %s follow-up(s): the customer wrote again", cancelled)
         shortest = min(r.after for r in self.rules)
         # Silences older than 7 days are past anything Messenger allows, even to staff.
-        stages = None if any(not r.stage for r in self.rules) else {r.stage for r in self.rules}
+        stages = (
+            None
+            if any(not r.stage for r in self.rules)
+            else {r.stage for r in self.rules if r.stage}
+        )
         ids = followups.silent(db, stages, now - shortest, now - HUMAN_AGENT_WINDOW)
         queued = []
         for conversation_id in ids:
@@ -180,13 +185,13 @@ class Scheduler:
             return outbox_id
 
     def _quiet(self, now: float) -> bool:
-        return bool(self.quiet) and hours.in_quiet_hours(
+        return self.quiet is not None and hours.in_quiet_hours(
             self.quiet, datetime.fromtimestamp(now, self.zone)
         )
 
     def _waits_for_morning(self, conv: dict, now: float) -> bool:
         """In quiet hours, with the window still open when they end."""
-        if not self._quiet(now):
+        if self.quiet is None or not self._quiet(now):
             return False
         morning = hours.quiet_end(self.quiet, datetime.fromtimestamp(now, self.zone))
         return morning.timestamp() < conv["last_customer_at"] + WINDOW - SCHEDULER_MARGIN
@@ -200,30 +205,23 @@ class Scheduler:
             and not followups.has_open_handoff(db, conv["id"])
         )
 
-    def _queue(self, db: sqlite_utils.Database, conv: dict, rule, now: float) -> int:
-        turn = runner.Turn(
-            language=conv["language"] or self.default_lang,
-            answers=conv["answers"],
-            score=conv["score"],
-            stage=conv["stage"],
-            flow=conv["flow"],
-            step=conv["step"],
-            state=conv["state"],
-            first_name=(conv["name"] or "").split(" ")[0],
-            now=datetime.fromtimestamp(now, self.zone),
+    def _queue(self, db: sqlite_utils.Database, conv: dict, rule: Followup, now: float) -> int:
+        turn = runner.Turn.from_conversation(
+            conv, language=self.default_lang, now=datetime.fromtimestamp(now, self.zone)
         )
         text = runner.render(self.book, turn, rule.say)
-        first = None
+        first: int | None = None
         for part in bodies.split_text(text) or [text]:
             body = bodies.message({"text": part}, messaging_type="UPDATE")
             outbox_id = outbox.enqueue(db, conv["id"], conv["psid"], body, now, sender="followup")
             conversations.log_message(db, conv["id"], "out", "bot", part, now,
                                       data={"followup": str(rule.id)}, outbox_id=outbox_id)  # fmt: skip
             first = first or outbox_id
+        assert first is not None  # split_text gives at least one part
         return first
 
 
-def _matches(rule, conv: dict, labels: set[str]) -> bool:
+def _matches(rule: Followup, conv: dict, labels: set[str]) -> bool:
     """The rule's stage, and its ``answer:`` and ``label:`` conditions if given."""
     if rule.stage and rule.stage != conv["stage"]:
         return False
@@ -255,7 +253,7 @@ def _same(have, want) -> bool:
 def init_app(app) -> None:
     """Give the runtime a scheduler when flows.yaml has follow-ups."""
     runtime = app.extensions["barta"]
-    if not getattr(runtime.book, "followups", None):
+    if not runtime.book.followups:
         return
     runtime.scheduler = Scheduler(
         runtime.book,

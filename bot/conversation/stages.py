@@ -90,7 +90,7 @@ class StageMachine:
         ``obj`` is a plain object holding the stage read from the database; it is never
         added to the machine, so nothing is kept between messages.
         """
-        current = getattr(obj, "stage", None)
+        current: str = obj.stage
         event = self.machine.events.get(f"to_{target}")
         if event is None:
             raise StageError(current, target, self.legal_moves(current))
