@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import math
 import re
 import unicodedata
 from collections.abc import Callable
@@ -17,6 +16,7 @@ import phonenumbers
 # locale data lazily); both are paid once per process, never per message.
 from dateparser.date import DateDataParser
 
+from bot.text.amounts import parse_amount
 from bot.text.norm import bn_stem, canon_latin, to_ascii_digits, tokens
 
 
@@ -96,32 +96,9 @@ def _amount(m: re.Match[str]) -> tuple[float, int]:
 
 
 def validate_number(text: str, ctx: Context) -> int | float | None:
-    """An amount: ২৫,০০০ টাকা → 25000, 5k → 5000, ১৫ হাজার → 15000, 2 lakh → 200000."""
-    s = unicodedata.normalize("NFC", to_ascii_digits(text)).casefold()
-    matches = [m for m in _AMOUNT.finditer(s) if m["num"][0].isdigit() or m["mult"]]
-    if not matches:
-        return None
-    first = matches[0]
-    if re.fullmatch(r"01\d{9}", first["num"]):
-        return None  # a mobile number sent to a budget question is not a budget
-    value, mult = _amount(first)
-    rest = matches[1:]
-    # "১৫-২০ হাজার": a range takes its lower bound, and the bound shares the multiplier.
-    if mult == 1 and rest and _RANGE_SEP.fullmatch(s[first.end() : rest[0].start()]):
-        mult = _amount(rest[0])[1]
-        rest = []
-    total = value * mult
-    # "২ লাখ ৫০ হাজার", "15 hajar 500": smaller parts that follow add up.
-    while rest and mult > 1 and _JOIN.fullmatch(s[matches[0].end() : rest[0].start()]):
-        part, part_mult = _amount(rest[0])
-        if part_mult >= mult:
-            break
-        total += part * part_mult
-        mult = part_mult
-        matches, rest = rest, rest[1:]
-    if not math.isfinite(total):
-        return None
-    return int(total) if total == int(total) else total
+    """An amount: ২৫,০০০ টাকা → 25000, দেড় লাখ → 150000, 5k → 5000, twenty thousand → 20000."""
+    # Zero is allowed here: a number question may ask how many, not only how much.
+    return parse_amount(text, allow_zero=True)
 
 
 # --- phone -------------------------------------------------------------------------------
