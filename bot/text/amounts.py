@@ -57,7 +57,7 @@ assert len(_BN_NUMBERS) == 99
 # Spellings customers use besides the Bangla Academy ones (chandrabindu, ী/ি, ূ/ু and the
 # nukta are folded away before lookup, so পচিশ and উনিশ need no entry).
 _BN_VARIANTS = {
-    "দুয়ে": 2, "এগার": 11, "বার": 12, "তের": 13, "চোদ্দ": 14, "পনের": 15, "ষোল": 16,
+    "এগার": 11, "বার": 12, "তের": 13, "চোদ্দ": 14, "পনের": 15, "ষোল": 16,
     "সতের": 17, "আঠার": 18, "কুড়ি": 20, "তিরিশ": 30, "চোত্রিশ": 34, "বেয়াল্লিশ": 42,
     "বায়ান্ন": 52, "একশ": 100, "একশো": 100, "একশত": 100,
 }  # fmt: skip
@@ -206,7 +206,7 @@ def _classify(token: str) -> tuple[_Item, ...]:
         elif end == _KHANEK:
             tail = (_APPROX,)  # হাজারখানেক: about a thousand
         found = _TABLE.get(base)
-        if found is None:
+        if found is None and base.endswith(_HUNDRED_LATIN if latin else _HUNDRED_BN):
             # একশো, পাঁচশ, দুশো, আড়াইশো, pachsho, dersho: a count glued to "hundred".
             for h in _HUNDRED_LATIN if latin else _HUNDRED_BN:
                 head = base.removesuffix(h)
@@ -317,8 +317,8 @@ def _part(items: list[_Item], i: int) -> tuple[Decimal, Decimal, int, bool, set[
     while i < n and items[i].kind == "mult" and items[i].value > last:  # two hundred thousand
         last = items[i].value
         mult, i = mult * last, i + 1
-    if mult == 1 and tags & {"short", "neg", "approx"}:
-        return None  # দু, ছ, নয়, খানেক alone are not numbers
+    if mult == 1 and tags & {"short", "neg", "approx"} and not (i < n and items[i].kind == "cur"):
+        return None  # দু, ছ, নয়, খানেক alone are not numbers; নয় টাকা is
     if pre and count + pre <= 0:
         return None
     return count + pre, mult, i, it.kind == "num", tags
@@ -433,7 +433,7 @@ def _number(d: Decimal) -> Number:
 
 def parse_amount_range(text: str, *, allow_zero: bool = False) -> tuple[Number, Number] | None:
     """The (lower, upper) amount a message names, equal for a single amount; else None."""
-    if not text or len(text) > 2000:
+    if not text or len(text) > 10_000:
         return None
     group = _choose(_items(text))
     if group is None or group.high >= _LIMIT or group.low < 0:
