@@ -401,10 +401,9 @@ def _choose(items: list[_Item]) -> _Group | None:
         elif it.kind == "between":
             between = True
         i += 1
-    strong = [g for g in groups if g.strong]
-    if strong:
-        pool = strong
-    else:
+    # A number word that corrects an amount is an amount too: "20 hajar, na mane pochish".
+    pool = [g for g in groups if g.strong or g.corrected]
+    if not any(g.strong for g in pool):
         # Number words alone: a short answer in Bangla or English script ("দুই", "দেড় পাউন্ড").
         others = sum(it.kind == "other" for it in items)
         pool = [
@@ -416,9 +415,11 @@ def _choose(items: list[_Item]) -> _Group | None:
     for before, group in zip(pool, pool[1:], strict=False):
         if group.corrected:
             chosen = group
-            # "২০ হাজার, না মানে ২৫": the correction keeps the magnitude it corrects.
-            if group.mult == 1 and before.mult > 1 and group.high < before.mult:
-                group.low, group.high = group.low * before.mult, group.high * before.mult
+            # "২০ হাজার, না মানে ২৫": the correction keeps the magnitude it corrects (but
+            # "২০ হাজার, না, ৫০০" is not half a million).
+            scaled = group.high * before.mult
+            if group.mult == 1 and group.high < before.mult and scaled <= before.high * 10:
+                group.low, group.high = group.low * before.mult, scaled
     return chosen
 
 

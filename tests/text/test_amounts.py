@@ -200,6 +200,10 @@ AMOUNTS = [
     ("15 hazar, I mean 18", 18000),
     ("na mane 5000", 5000),
     ("6000, not 5000", 6000),
+    ("২০ হাজার, না মানে পঁচিশ", 25000),
+    ("20 hajar, na mane pochish", 25000),
+    ("২০ হাজার না ৫০০", 500),  # a correction keeps the magnitude only when it is plausible
+    ("দুই না তিন", 3),
 ]
 
 
