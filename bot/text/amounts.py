@@ -19,8 +19,8 @@ multiplier, a connective …), and a small grammar reads amounts from the items:
 
 A range is saved as its LOWER end: that is what the number validator has always saved (its
 tests pin "১৫-২০ হাজার" → 15000), and a score rule such as ``budget >= 5000`` then holds only
-when the whole range reaches it. ``parse_amount_range`` gives both ends for a caller that
-wants the upper one.
+when the whole range reaches it; a range from 0 ("০-৫০০০") means "up to" and gives its upper
+end. ``parse_amount_range`` gives both ends for a caller that wants the upper one.
 
 Not amounts: a Bangladeshi phone number, text without a number, 0 (unless ``allow_zero``), a
 number word alone in romanized Bangla ("ek", "at", "sat" are English words too), a multiplier
@@ -53,7 +53,6 @@ _BN_NUMBERS = (
     "সাতাত্তর আটাত্তর ঊনআশি আশি একাশি বিরাশি তিরাশি চুরাশি পঁচাশি ছিয়াশি সাতাশি অষ্টাশি ঊননব্বই "
     "নব্বই একানব্বই বিরানব্বই তিরানব্বই চুরানব্বই পঁচানব্বই ছিয়ানব্বই সাতানব্বই আটানব্বই নিরানব্বই"
 ).split()
-assert len(_BN_NUMBERS) == 99
 # Spellings customers use besides the Bangla Academy ones (chandrabindu, ী/ি, ূ/ু and the
 # nukta are folded away before lookup, so পচিশ and উনিশ need no entry).
 _BN_VARIANTS = {
@@ -127,6 +126,8 @@ def _fold(word: str) -> str:
 
 def _build() -> dict[str, tuple[_Item, ...]]:
     table: dict[str, tuple[_Item, ...]] = {}
+    if len(_BN_NUMBERS) != 99:
+        raise ValueError("amounts: the Bangla number words must be 1 to 99")
 
     def put(words: str | list[str], *items: _Item) -> None:
         for w in words.split() if isinstance(words, str) else words:
@@ -251,8 +252,8 @@ def _items(text: str) -> list[_Item]:
     for m in _TOKEN.finditer(s):
         if (num := m["num"]) is not None:
             digits = num.replace(",", "")
-            if len(digits) > _MAX_DIGITS:
-                items.append(_Item("sep"))
+            if len(digits) > _MAX_DIGITS or (digits[0] == "0" and len(digits) >= 7):
+                items.append(_Item("sep"))  # an id, an account or a mistyped phone number
             else:
                 items.append(_Item("num", D(digits)))
         elif (word := m["word"]) is not None:
@@ -447,4 +448,7 @@ def parse_amount_range(text: str, *, allow_zero: bool = False) -> tuple[Number, 
 def parse_amount(text: str, *, allow_zero: bool = False) -> Number | None:
     """The amount a message names (a range's lower end), int when whole; else None."""
     found = parse_amount_range(text, allow_zero=allow_zero)
-    return found[0] if found else None
+    if found is None:
+        return None
+    low, high = found
+    return high if low == 0 else low  # "০-৫০০০" means up to 5000

@@ -185,6 +185,7 @@ AMOUNTS = [
     ("5000 or 6000", 5000),
     ("500 to 2k", 500),
     ("১,৫০০-২,০০০", 1500),
+    ("০-৫০০০", 5000),  # from nothing: up to
     # corrections: the last amount wins
     ("২০ হাজার, না মানে ২৫ হাজার", 25000),
     ("২০ হাজার না না ২২ হাজার", 22000),
@@ -244,6 +245,7 @@ def test_amounts_as_customers_write_them(text, expected):
         "+8801711223344",
         "(+88) 01711223344",
         "1234567890123456789",
+        "017112233445",  # a mistyped phone number
         "٣" * 5000,
         "👍",
     ],
