@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import math
 import re
 import unicodedata
 from collections.abc import Callable
@@ -17,6 +16,7 @@ import phonenumbers
 # locale data lazily); both are paid once per process, never per message.
 from dateparser.date import DateDataParser
 
+from bot.text.amounts import parse_amount
 from bot.text.norm import bn_stem, canon_latin, to_ascii_digits, tokens
 
 
@@ -60,73 +60,11 @@ def validate_text(text: str, ctx: Context) -> str | None:
 
 # --- number ------------------------------------------------------------------------------
 
-_MULTIPLIERS = {
-    **dict.fromkeys(["k", "thousand", "hajar", "hazar", "haja", "হাজার"], 1_000),
-    **dict.fromkeys(["lakh", "lakhs", "lac", "lacs", "lak", "lk", "লাখ", "লক্ষ"], 100_000),
-    **dict.fromkeys(["crore", "crores", "cr", "koti", "কোটি"], 10_000_000),
-}
-# Number words count only before a multiplier ("দুই হাজার"): alone, "at" or "sat" are
-# English words, and nobody writes a budget as "পাঁচ".
-_NUMBER_WORDS = {
-    **dict.fromkeys(["এক", "ek", "one"], 1),
-    **dict.fromkeys(["দুই", "dui", "two"], 2),
-    **dict.fromkeys(["তিন", "tin", "three"], 3),
-    **dict.fromkeys(["চার", "char", "four"], 4),
-    **dict.fromkeys(["পাঁচ", "পাচ", "pach", "panch", "five"], 5),
-    **dict.fromkeys(["ছয়", "choy", "six"], 6),
-    **dict.fromkeys(["সাত", "sat", "seven"], 7),
-    **dict.fromkeys(["আট", "at", "eight"], 8),
-    **dict.fromkeys(["নয়", "noy", "nine"], 9),
-    **dict.fromkeys(["দশ", "dosh", "ten"], 10),
-}
-_NUMBER_WORDS = {unicodedata.normalize("NFC", k): v for k, v in _NUMBER_WORDS.items()}
-_MULT_ALT = "|".join(sorted(map(re.escape, _MULTIPLIERS), key=len, reverse=True))
-_WORD_ALT = "|".join(sorted(map(re.escape, _NUMBER_WORDS), key=len, reverse=True))
-# Lakh grouping (১,২৫,০০০) and western grouping (125,000) both use commas between groups.
-_NUM = r"(?:\d{1,3}(?:,\d{2,3})+|\d+)(?:\.\d+)?|\.\d+"
-# The multiplier must end the word: "5 kg" is not 5000, "2 lakh" is.
-_AMOUNT = re.compile(
-    rf"(?P<num>{_NUM}|(?<![^\W\d_])(?:{_WORD_ALT}))\s*(?P<mult>(?:{_MULT_ALT})(?![^\W\d_]))?",
-    re.IGNORECASE,
-)
-_RANGE_SEP = re.compile(r"\s*(?:-|–|—|~|to|theke|থেকে|hote|হতে|se)\s*", re.IGNORECASE)
-_JOIN = re.compile(r"\s*(?:and|o|ও|,)?\s*", re.IGNORECASE)
-
-
-def _amount(m: re.Match[str]) -> tuple[float, int]:
-    raw = m["num"]
-    value = float(_NUMBER_WORDS[raw]) if raw in _NUMBER_WORDS else float(raw.replace(",", ""))
-    mult = _MULTIPLIERS.get(m["mult"].casefold(), 1) if m["mult"] else 1
-    return value, mult
-
 
 def validate_number(text: str, ctx: Context) -> int | float | None:
-    """An amount: ২৫,০০০ টাকা → 25000, 5k → 5000, ১৫ হাজার → 15000, 2 lakh → 200000."""
-    s = unicodedata.normalize("NFC", to_ascii_digits(text)).casefold()
-    matches = [m for m in _AMOUNT.finditer(s) if m["num"][0].isdigit() or m["mult"]]
-    if not matches:
-        return None
-    first = matches[0]
-    if re.fullmatch(r"01\d{9}", first["num"]):
-        return None  # a mobile number sent to a budget question is not a budget
-    value, mult = _amount(first)
-    rest = matches[1:]
-    # "১৫-২০ হাজার": a range takes its lower bound, and the bound shares the multiplier.
-    if mult == 1 and rest and _RANGE_SEP.fullmatch(s[first.end() : rest[0].start()]):
-        mult = _amount(rest[0])[1]
-        rest = []
-    total = value * mult
-    # "২ লাখ ৫০ হাজার", "15 hajar 500": smaller parts that follow add up.
-    while rest and mult > 1 and _JOIN.fullmatch(s[matches[0].end() : rest[0].start()]):
-        part, part_mult = _amount(rest[0])
-        if part_mult >= mult:
-            break
-        total += part * part_mult
-        mult = part_mult
-        matches, rest = rest, rest[1:]
-    if not math.isfinite(total):
-        return None
-    return int(total) if total == int(total) else total
+    """An amount: ২৫,০০০ টাকা → 25000, দেড় লাখ → 150000, 5k → 5000, twenty thousand → 20000."""
+    # Zero is allowed here: a number question may ask how many, not only how much.
+    return parse_amount(text, allow_zero=True)
 
 
 # --- phone -------------------------------------------------------------------------------
