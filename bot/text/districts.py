@@ -17,9 +17,10 @@ Reading a message:
   a sentence. Adjacent words are joined, so "cox bazar", "narayan gonj" and "চাঁপাই নবাবগঞ্জ"
   match too.
 - Typos: a word not found exactly may be one edit away (two for long words) from exactly
-  one place, with the same first letter. Latin words shorter than 5 letters and Bangla words
-  shorter than 6 code points match only exactly (ঢাকা is one letter from থাকা); so do a few
-  English words one letter from a place (banana, nature).
+  one place, with the same first letter; in short words only a vowel may differ (kumila is
+  Cumilla, silent is not Sylhet). Latin words shorter than 5 letters and Bangla words
+  shorter than 7 code points match only exactly (ঢাকা is one letter from থাকা, উত্তরা from
+  উত্তরে), and a few English words one vowel from a place (banana, nature) never match.
 - An area beats a district ("মিরপুর, ঢাকা" → Dhaka / Mirpur), unless the district is outside
   the Dhaka region (Dhaka, Gazipur, Narayanganj) and not the area's own: "New Market,
   Chattogram" names Chattogram's New Market, not Dhaka's.
@@ -71,7 +72,7 @@ class Place:
 _BN_FOLD = str.maketrans(
     {
         "ী": "ি", "ূ": "ু", "ঈ": "ই", "ঊ": "উ", "ঁ": None, "ঃ": None, "\u09bc": None,
-        "ঙ": "ং", "ণ": "ন", "ষ": "শ", "স": "শ", "ৎ": "ত", "য": "জ",
+        "ঙ": "ং", "ণ": "ন", "ঞ": "ন", "ষ": "শ", "স": "শ", "ৎ": "ত", "য": "জ",
         "ঢ": "ড", "ধ": "দ", "থ": "ত", "ঠ": "ট", "ভ": "ব", "ফ": "প", "খ": "ক",
         "ঘ": "গ", "ছ": "চ", "ঝ": "জ",
     }
@@ -148,7 +149,22 @@ def _segment_keys(seg: list[str], scripts: list[str | None]) -> tuple[str, ...]:
     if script == LATIN:
         return _latin_keys("".join(seg))
     head = "".join(_fold_bn(w) for w in seg[:-1])
-    return (head + _fold_bn(seg[-1]), head + _fold_bn(bn_stem(seg[-1])))
+    return tuple(head + stem for stem in _bn_forms(seg[-1]))
+
+
+# Case endings a place name takes (ঢাকায়, ঢাকাতে, মিরপুরে, চট্টগ্রামের, যশোরের); bn_stem alone
+# reads যশোরে as যশো + রে.
+_BN_ENDINGS = tuple(unicodedata.normalize("NFC", e) for e in ("ের", "তে", "য়", "ে", "এ", "র"))
+
+
+@lru_cache(maxsize=8192)
+def _bn_forms(word: str) -> tuple[str, ...]:
+    """A Bangla word folded: as written, then without a case ending, then bn_stem'd."""
+    forms = [word]
+    base = word[:-1] if word[-1:] in "ইও" and len(word) > 3 else word  # ঢাকাতেই, ঢাকাও
+    forms += [base[: -len(e)] for e in _BN_ENDINGS if base.endswith(e) and len(base) > len(e) + 1]
+    forms.append(bn_stem(word))
+    return tuple(dict.fromkeys(_fold_bn(f) for f in forms))
 
 
 # --- tables ------------------------------------------------------------------------------
@@ -164,8 +180,8 @@ class _Typos:
 
 
 # Bangla counts vowel signs and hasanta as code points, so its words are longer.
-LATIN_TYPOS = _Typos(shortest=5, vowels_only_below=7, two_edits_from=9)
-BN_TYPOS = _Typos(shortest=6, vowels_only_below=8, two_edits_from=10)
+LATIN_TYPOS = _Typos(shortest=5, vowels_only_below=7, two_edits_from=10)
+BN_TYPOS = _Typos(shortest=7, vowels_only_below=9, two_edits_from=11)
 
 # English and romanized words one edit from a place name, never read as one.
 _NOT_PLACES = frozenset(_fold_latin(w) for w in "banana nature saver mandi mandy".split())
@@ -219,6 +235,7 @@ def _fuzzy(token: str) -> Place | None:
         keys = {_fold_latin(token)} - _NOT_PLACES
         choices, typos = _LATIN_KEYS, LATIN_TYPOS
     elif _is_bn_word(token):
+        # Not _bn_forms: a stripped vowel sign is a case ending, not a typo (উত্তরে ≠ উত্তরা).
         keys = {_fold_bn(token), _fold_bn(bn_stem(token))}
         choices, typos = _BN_KEYS, BN_TYPOS
     else:
