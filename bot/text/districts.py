@@ -315,9 +315,23 @@ def _mentions(toks: list[str]) -> list[_Mention]:
     return out
 
 
+_DIGIT_RUNS = re.compile(r"[0-9]+|[^0-9]+")
+
+
+def _words(text: str) -> list[str]:
+    """Message tokens with digits split off letters: মিরপুর১০, mirpur10, sector7."""
+    out: list[str] = []
+    for tok in tokens(text)[:MAX_TOKENS]:
+        if tok.isalpha():
+            out.append(tok)
+        else:
+            out.extend(_DIGIT_RUNS.findall(tok))
+    return out
+
+
 def find_place(text: str) -> Place | None:
     """The district or Dhaka area a message names, with its zone; None if it names none."""
-    mentions = _mentions(tokens(text)[:MAX_TOKENS])
+    mentions = _mentions(_words(text))
     targets = [m for m in mentions if not m.origin] or mentions
     if not targets:
         return None
