@@ -126,7 +126,7 @@ def _latin_keys(joined: str) -> tuple[str, ...]:
         if joined.endswith(suffix) and len(joined) - len(suffix) >= 3:
             keys.append(_fold_latin(joined[: -len(suffix)]))
     if joined.endswith("r") and joined[-2:-1] in ("a", "o") and len(joined) >= 4:
-        keys.append(_fold_latin(joined[:-1]))  # dhakar, ঢাকার
+        keys.append(_fold_latin(joined[:-1]))  # dhakar, comillar
     return tuple(keys)
 
 
