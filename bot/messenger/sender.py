@@ -59,6 +59,7 @@ class Sender:
     def _client(self) -> graph.Messenger:
         client = getattr(self._local, "client", None)
         if client is None:
+            assert self.client_factory is not None, "the sender is offline"
             client = self._local.client = self.client_factory()
         return client
 
