@@ -2,6 +2,8 @@
 
 It answers the Send API and the Messenger profile API, records every request, and can be
 told to fail the next sends with any fixture from shared/messenger/fixtures/send_api.
+The server starts on the first look at ``url`` (or ``port``): a test that never sends
+never starts it.
 """
 
 from __future__ import annotations
@@ -34,7 +36,21 @@ class FakeGraph:
         self.lock = threading.Lock()
         self.changed = threading.Condition(self.lock)
         self._ids = itertools.count(1)
-        self._start(port)
+        self._port = port
+        self.server: ThreadingHTTPServer | None = None
+        self._starting = threading.Lock()
+
+    @property
+    def started(self) -> bool:
+        return self.server is not None
+
+    @property
+    def port(self) -> int:
+        with self._starting:
+            if self.server is None:
+                self._start(self._port)
+            assert self.server is not None
+            return self.server.server_address[1]
 
     def _start(self, port: int) -> None:
         graph = self
@@ -58,11 +74,14 @@ class FakeGraph:
                 self.end_headers()
                 self.wfile.write(data)
 
-        self.server = ThreadingHTTPServer(("127.0.0.1", port), Handler)
-        self.server.daemon_threads = True
-        self.port = self.server.server_address[1]
-        self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
+        server = ThreadingHTTPServer(("127.0.0.1", port), Handler)
+        server.daemon_threads = True
+        # A short poll: shutdown() waits for the loop to look, 0.5 s by default per test.
+        self.thread = threading.Thread(
+            target=server.serve_forever, kwargs={"poll_interval": 0.01}, daemon=True
+        )
         self.thread.start()
+        self.server = server
 
     @property
     def url(self) -> str:
@@ -135,5 +154,7 @@ class FakeGraph:
         return True
 
     def stop(self) -> None:
-        self.server.shutdown()
-        self.server.server_close()
+        with self._starting:
+            if self.server is not None:
+                self.server.shutdown()
+                self.server.server_close()
