@@ -52,6 +52,11 @@ class FakeGraph:
             assert self.server is not None
             return self.server.server_address[1]
 
+    def start(self) -> FakeGraph:
+        """Start listening now (a test that sends from another process needs this)."""
+        assert self.port
+        return self
+
     def _start(self, port: int) -> None:
         graph = self
 
