@@ -33,7 +33,7 @@ class FakeGraph:
         self.script: deque[dict] = deque()  # responses for the next sends, in order
         self.per_psid: dict[str, deque[dict]] = {}
         self.arrivals: dict[str, list[float]] = {}  # accepted messages per customer, by time
-        self.lock = threading.Lock()
+        self.lock = threading.RLock()  # predicates of wait_for read under it
         self.changed = threading.Condition(self.lock)
         self._ids = itertools.count(1)
         self._port = port
@@ -148,15 +148,12 @@ class FakeGraph:
         return out
 
     def wait_for(self, predicate, timeout: float = 10.0) -> bool:
-        """Wait until ``predicate()`` holds (checked after each request); False on timeout."""
-        deadline = time.time() + timeout
-        while not predicate():
-            remaining = deadline - time.time()
-            if remaining <= 0:
-                return False
-            with self.changed:
-                self.changed.wait(min(remaining, 0.02))
-        return True
+        """Wait until ``predicate()`` holds, checked after each request; False on timeout.
+
+        The predicate should read this fake's own record (``texts``, ``requests`` …).
+        """
+        with self.changed:
+            return self.changed.wait_for(predicate, timeout)
 
     def stop(self) -> None:
         with self._starting:
