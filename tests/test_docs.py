@@ -91,3 +91,18 @@ def test_every_route_is_documented(make_app):
 def test_the_route_check_sees_every_blueprint(make_app):
     rules = {r.rule for r in make_app().url_map.iter_rules()}
     assert {"/webhook", "/healthz", "/simulator", "/staff/", "/api/queue"} <= rules
+
+
+def _pins(path: Path) -> list[str]:
+    lines = (line.split("#")[0].strip() for line in path.read_text("utf-8").splitlines())
+    return [line for line in lines if line and not line.startswith("-r")]
+
+
+def test_pyproject_declares_the_pins_of_the_requirements_files():
+    """README installs from requirements.txt, pip install -e . from pyproject: one set of pins."""
+    import tomllib
+
+    project = tomllib.loads((ROOT / "pyproject.toml").read_text("utf-8"))["project"]
+    assert project["dependencies"] == _pins(ROOT / "requirements.txt")
+    assert project["optional-dependencies"]["dev"] == _pins(ROOT / "requirements-dev.txt")
+    assert project["scripts"] == {"barta": "bot.cli:main"}
