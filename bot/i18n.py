@@ -84,7 +84,7 @@ def extract_python(fileobj, keywords, comment_tags, options) -> Iterator[tuple]:
     and ``pybabel update`` would then have dropped their translations as obsolete.
     """
     tree = ast.parse(fileobj.read())
-    found = []
+    found: list[tuple[int, str, str, list[str]]] = []
     for node in ast.walk(tree):
         if not (
             isinstance(node, ast.Call)

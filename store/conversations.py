@@ -55,7 +55,9 @@ def get_or_create(db: sqlite_utils.Database, psid: str, now: float) -> tuple[dic
         "INSERT INTO conversations (psid, created_at, updated_at) VALUES (?, ?, ?)",
         (psid, now, now),
     )
-    return by_psid(db, psid), True
+    conv = by_psid(db, psid)
+    assert conv is not None
+    return conv, True
 
 
 def save(db: sqlite_utils.Database, conv: dict[str, Any], now: float) -> None:
@@ -93,6 +95,7 @@ def log_message(
             mid, outbox_id, now,
         ),
     )  # fmt: skip
+    assert cur.lastrowid is not None
     return cur.lastrowid
 
 
@@ -189,6 +192,7 @@ def add_note(
         "INSERT INTO notes (conversation_id, author, text, at) VALUES (?, ?, ?, ?)",
         (conversation_id, author, text, now),
     )
+    assert cur.lastrowid is not None
     return cur.lastrowid
 
 

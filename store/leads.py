@@ -44,7 +44,8 @@ def search(
     ``q`` is a plain substring (LIKE, so Bangla matches as written) over the name, the
     psid, the values of the saved answers and every message text.
     """
-    where, params = [], []
+    where: list[str] = []
+    params: list[Any] = []
     if stage:
         where.append("c.stage = ?")
         params.append(stage)

@@ -32,6 +32,7 @@ def enqueue(
             sender, now, now,
         ),
     )  # fmt: skip
+    assert cur.lastrowid is not None
     return cur.lastrowid
 
 

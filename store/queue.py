@@ -38,6 +38,7 @@ def enqueue(
         "VALUES (?, ?, ?, ?, ?)",
         (conversation_id, reason, priority, now, answer_by),
     )
+    assert cur.lastrowid is not None
     return cur.lastrowid
 
 

@@ -54,17 +54,32 @@ def clock():
     return Clock()
 
 
+# Where an app sends when its test did not ask for the fake Graph API: nothing listens on
+# the discard port, so a send fails at once and is retried; nothing leaves the machine.
+NO_GRAPH_URL = "http://127.0.0.1:9/v25.0"
+
+
 @pytest.fixture
 def graph():
+    """The loopback Graph API; its server starts on the first look at ``graph.url``."""
     fake = FakeGraph(token=PAGE_TOKEN)
     yield fake
     fake.stop()
 
 
 @pytest.fixture
-def make_app(tmp_path, graph):
-    """Build an app over a fresh database file; ``flows`` may be YAML text or a path."""
+def make_app(tmp_path, request):
+    """Build an app over a fresh database file; ``flows`` may be YAML text or a path.
+
+    Its replies go to the fake Graph API when the test asks for ``graph``; otherwise to
+    ``NO_GRAPH_URL``, and no server is started.
+    """
     apps = []
+    # Set up before the apps (so torn down after them), but started only by graph.url.
+    graph = request.getfixturevalue("graph") if "graph" in request.fixturenames else None
+
+    def graph_url() -> str:
+        return NO_GRAPH_URL if graph is None else graph.url
 
     def make(
         flows: str | Path | None = None, *, online: bool = True, start: bool = False, **config
@@ -86,7 +101,7 @@ def make_app(tmp_path, graph):
             "MESSENGER_VERIFY_TOKEN": VERIFY_TOKEN,
             "MESSENGER_APP_ID": APP_ID,
             "MESSENGER_PAGE_TOKEN": PAGE_TOKEN if online else None,
-            "GRAPH_API_URL": graph.url,
+            "GRAPH_API_URL": graph_url(),
             "SECRET_KEY": "test-secret",
             "SENDER_BACKOFF": 0.05,
             "WTF_CSRF_ENABLED": False,

@@ -2,6 +2,8 @@
 
 It answers the Send API and the Messenger profile API, records every request, and can be
 told to fail the next sends with any fixture from shared/messenger/fixtures/send_api.
+The server starts on the first look at ``url`` (or ``port``): a test that never sends
+never starts it.
 """
 
 from __future__ import annotations
@@ -31,10 +33,29 @@ class FakeGraph:
         self.script: deque[dict] = deque()  # responses for the next sends, in order
         self.per_psid: dict[str, deque[dict]] = {}
         self.arrivals: dict[str, list[float]] = {}  # accepted messages per customer, by time
-        self.lock = threading.Lock()
+        self.lock = threading.RLock()  # predicates of wait_for read under it
         self.changed = threading.Condition(self.lock)
         self._ids = itertools.count(1)
-        self._start(port)
+        self._port = port
+        self.server: ThreadingHTTPServer | None = None
+        self._starting = threading.Lock()
+
+    @property
+    def started(self) -> bool:
+        return self.server is not None
+
+    @property
+    def port(self) -> int:
+        with self._starting:
+            if self.server is None:
+                self._start(self._port)
+            assert self.server is not None
+            return self.server.server_address[1]
+
+    def start(self) -> FakeGraph:
+        """Start listening now (a test that sends from another process needs this)."""
+        assert self.port
+        return self
 
     def _start(self, port: int) -> None:
         graph = self
@@ -58,11 +79,14 @@ class FakeGraph:
                 self.end_headers()
                 self.wfile.write(data)
 
-        self.server = ThreadingHTTPServer(("127.0.0.1", port), Handler)
-        self.server.daemon_threads = True
-        self.port = self.server.server_address[1]
-        self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
+        server = ThreadingHTTPServer(("127.0.0.1", port), Handler)
+        server.daemon_threads = True
+        # A short poll: shutdown() waits for the loop to look, 0.5 s by default per test.
+        self.thread = threading.Thread(
+            target=server.serve_forever, kwargs={"poll_interval": 0.01}, daemon=True
+        )
         self.thread.start()
+        self.server = server
 
     @property
     def url(self) -> str:
@@ -124,16 +148,15 @@ class FakeGraph:
         return out
 
     def wait_for(self, predicate, timeout: float = 10.0) -> bool:
-        """Wait until ``predicate()`` holds (checked after each request); False on timeout."""
-        deadline = time.time() + timeout
-        while not predicate():
-            remaining = deadline - time.time()
-            if remaining <= 0:
-                return False
-            with self.changed:
-                self.changed.wait(min(remaining, 0.02))
-        return True
+        """Wait until ``predicate()`` holds, checked after each request; False on timeout.
+
+        The predicate should read this fake's own record (``texts``, ``requests`` …).
+        """
+        with self.changed:
+            return self.changed.wait_for(predicate, timeout)
 
     def stop(self) -> None:
-        self.server.shutdown()
-        self.server.server_close()
+        with self._starting:
+            if self.server is not None:
+                self.server.shutdown()
+                self.server.server_close()

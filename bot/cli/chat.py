@@ -62,7 +62,8 @@ def run_chat(overrides: dict, lang: str | None) -> None:
             conv, _ = conversations.get_or_create(db, PSID, time.time())
             db.execute("UPDATE conversations SET language = ? WHERE id = ?", (lang, conv["id"]))
     click.echo("You are the customer. Type a message; a number taps a choice; Ctrl-D quits.")
-    last, quick = 0, []
+    last = 0
+    quick: list[tuple[str, str]] = []
 
     def send(event: Event) -> None:
         nonlocal last, quick

@@ -49,6 +49,9 @@ class Sender:
         self._pool: ThreadPoolExecutor | None = None
         self._lock = threading.Lock()
         self._local = threading.local()
+        # Set each time a worker lets a customer go, after its rows are written: tests wait
+        # on it instead of sleeping.
+        self.batch_done = threading.Event()
 
     def _db(self):
         db = getattr(self._local, "db", None)
@@ -59,6 +62,7 @@ class Sender:
     def _client(self) -> graph.Messenger:
         client = getattr(self._local, "client", None)
         if client is None:
+            assert self.client_factory is not None, "the sender is offline"
             client = self._local.client = self.client_factory()
         return client
 
@@ -126,6 +130,7 @@ class Sender:
                     self._busy.discard(psid)
             if not again:
                 break
+        self.batch_done.set()
         if waiting:
             self.wake.set()  # a reply waits for a retry: let the dispatcher time it
 

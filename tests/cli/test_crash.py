@@ -46,7 +46,25 @@ def start_server(port: int, env: dict, log: Path) -> subprocess.Popen:
     raise AssertionError(f"server did not start:\n{log.read_text(errors='replace')}")
 
 
-def test_sigkill_after_200_with_graph_down_loses_nothing(tmp_path):
+def _until(condition, seconds: float = 30.0) -> bool:
+    """Wait for the server process to reach a state (checked often; as long as it takes)."""
+    deadline = time.monotonic() + seconds
+    while not condition():
+        if time.monotonic() > deadline:
+            return False
+        time.sleep(0.02)
+    return True
+
+
+def _count(path: Path, sql: str) -> int:
+    import sqlite3
+
+    with sqlite3.connect(path) as db:
+        return db.execute(sql).fetchone()[0]
+
+
+@pytest.mark.parametrize("when", ["at_once", "after_the_engine_replied"])
+def test_sigkill_after_200_with_graph_down_loses_nothing(tmp_path, when):
     graph_port, port = free_port(), free_port()
     env = dict(
         os.environ,
@@ -71,7 +89,13 @@ def test_sigkill_after_200_with_graph_down_loses_nothing(tmp_path):
                 timeout=5,
             )
             assert resp.status_code == 200
-        time.sleep(0.3)  # the engine may or may not have run: either way nothing may be lost
+        if when == "after_the_engine_replied":  # replies written, none sent (Meta is down)
+            assert _until(
+                lambda: (
+                    _count(tmp_path / "bot.db", "SELECT count(DISTINCT psid) FROM outbox")
+                    == len(psids)
+                )
+            ), log.read_text(errors="replace")
     finally:
         server.send_signal(signal.SIGKILL)
         server.wait(10)
@@ -83,7 +107,7 @@ def test_sigkill_after_200_with_graph_down_loses_nothing(tmp_path):
         assert db.execute("SELECT count(*) FROM inbox").fetchone()[0] == len(psids)
         sent = db.execute("SELECT count(*) FROM outbox WHERE status = 'sent'").fetchone()[0]
         assert sent == 0
-    graph = FakeGraph(port=graph_port, token=PAGE_TOKEN)
+    graph = FakeGraph(port=graph_port, token=PAGE_TOKEN).start()
     server = start_server(port, env, log)
     try:
         # each customer's first message gets one reply: welcome, the price, the question
@@ -91,7 +115,15 @@ def test_sigkill_after_200_with_graph_down_loses_nothing(tmp_path):
             graph.requests,
             log.read_text(errors="replace"),
         )
-        time.sleep(0.5)  # a duplicate would arrive by now
+        # Once no reply is left pending, nothing more can be sent: then count what came.
+        assert _until(
+            lambda: (
+                _count(tmp_path / "bot.db", "SELECT count(*) FROM outbox WHERE status != 'sent'")
+                == 0
+            )
+        ), log.read_text(errors="replace")
+        server.send_signal(signal.SIGTERM)
+        server.wait(10)
         for psid in psids:
             assert graph.texts(psid) == [
                 "আসসালামু আলাইকুম! টেস্ট শপ-এ স্বাগতম।\n\nশাড়ির দাম ১,৫০০ থেকে ৮,০০০ টাকা।\n\nকোন পণ্যটি খুঁজছেন?"

@@ -87,11 +87,19 @@ def test_the_checkpoint_thread_copies_the_wal_into_the_database(make_app):
                 (f"k{i}", "p", "message", "x" * 3000, 0.0),
             )
     assert os.path.getsize(path) == before
-    t = threading.Thread(target=runtime.checkpoint_loop, kwargs={"every": 0.01})
-    t.start()
-    deadline = time.time() + 5
-    while os.path.getsize(path) == before and time.time() < deadline:
-        time.sleep(0.01)
-    runtime.stop.set()
-    t.join(5)
+    stop, runtime.stop = runtime.stop, OneTurn()
+    try:
+        runtime.checkpoint_loop(every=0.5)  # one turn of the loop, in this thread
+    finally:
+        runtime.stop = stop
     assert os.path.getsize(path) > before + 200 * 3000
+
+
+class OneTurn(threading.Event):
+    """A stop signal whose first wait times out (one turn of a loop) and is set after."""
+
+    def wait(self, timeout: float | None = None) -> bool:
+        if not self.is_set():
+            self.set()
+            return False
+        return True
