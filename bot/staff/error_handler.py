@@ -9,7 +9,7 @@ from flask import Flask, flash, jsonify, redirect, render_template, request, url
 from flask.typing import ResponseReturnValue
 from werkzeug.exceptions import HTTPException
 
-from bot.errors import BartaError, InvalidInput
+from bot.errors import BartaError, InvalidInput, NotFound
 from bot.staff import present, queue_pages
 from bot.staff.auth import json_error, safe_next
 
@@ -35,8 +35,11 @@ def domain_error(e: BartaError) -> ResponseReturnValue:
     cid = (request.view_args or {}).get("cid")
     if isinstance(e, InvalidInput) and draft is not None and cid is not None:
         key, field = draft
-        typed = request.form.get(field, "")
-        return queue_pages.conversation_page(cid, drafts={key: typed}), e.status
+        try:
+            page = queue_pages.conversation_page(cid, drafts={key: request.form.get(field, "")})
+        except NotFound:  # the text was checked first; there is no conversation to redraw
+            return redirect(back())
+        return page, e.status
     return redirect(back())
 
 

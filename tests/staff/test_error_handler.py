@@ -93,6 +93,8 @@ def test_real_routes_answer_unknown_things_by_their_side(raising):
     assert raising.post("/staff/queue/999/claim").status_code == 404
     assert raising.post("/staff/queue/999/release").status_code == 404
     assert raising.post("/staff/c/999/notes", data={"text": "x"}).status_code == 404
+    empty = raising.post("/staff/c/999/notes", data={"text": ""}, follow_redirects=True)
+    assert empty.status_code == 404  # refused text, then no conversation to go back to
     sim = raising.post("/simulator/send", json={})
     assert (
         sim.status_code == 400 and sim.get_json()["ok"] is False and sim.get_json()["status"] == 400
