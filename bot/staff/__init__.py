@@ -17,6 +17,9 @@ log = logging.getLogger(__name__)
 
 FIRST_OWNER = "owner"
 
+# The workspace is one blueprint, views.bp; these modules add their pages to it on import.
+WORKSPACE_PAGES = (views, queue_pages, lead_pages)
+
 
 class _SessionInterface(SecureCookieSessionInterface):
     """The session cookie is Secure whenever the request came over HTTPS (directly or
@@ -36,7 +39,6 @@ def init_app(app: Flask) -> None:
 
     app.session_interface = _SessionInterface()
     csrf = CSRFProtect(app)
-    assert lead_pages and queue_pages  # imported for their routes on views.bp
     app.register_blueprint(views.bp)
     app.register_blueprint(api.bp)
     csrf.exempt(api.bp)  # bearer tokens, not cookies: nothing for a forged form to ride on
