@@ -45,7 +45,7 @@ def create_app(config: Mapping[str, object] | None = None) -> Flask:
             else os.path.dirname(os.path.abspath(db_path))
         )
         app.config["SECRET_KEY"] = settings.secret_key(folder)
-    app.json.ensure_ascii = False  # Bangla stays readable in the JSON API
+    app.json.ensure_ascii = False  # type: ignore[attr-defined]  # Bangla stays readable
 
     book, problems = load_book(str(app.config["BOT_FLOWS"]))
     for p in problems:

@@ -8,15 +8,17 @@ import click
 from flask import Flask, has_request_context, request
 from flask.sessions import SecureCookieSessionInterface
 from flask_wtf.csrf import CSRFProtect
-from werkzeug.exceptions import HTTPException
 
-from bot.staff import api, auth, views
+from bot.staff import api, auth, error_handler, lead_pages, queue_pages, views
 from bot.staff.lang import _jinja_gettext, _jinja_ngettext, ui_lang
 from store import staff as accounts
 
 log = logging.getLogger(__name__)
 
 FIRST_OWNER = "owner"
+
+# The workspace is one blueprint, views.bp; these modules add their pages to it on import.
+WORKSPACE_PAGES = (views, queue_pages, lead_pages)
 
 
 class _SessionInterface(SecureCookieSessionInterface):
@@ -30,7 +32,7 @@ class _SessionInterface(SecureCookieSessionInterface):
 
 
 def init_app(app: Flask) -> None:
-    """Blueprints, CSRF, the Jinja i18n, and the first-run owner account."""
+    """Blueprints, CSRF, the one error handler, the Jinja i18n, the first-run owner."""
     app.config.setdefault("WTF_CSRF_TIME_LIMIT", None)  # a workspace tab stays open all day
     app.config.setdefault("SESSION_COOKIE_SAMESITE", "Lax")
     app.config.setdefault("SESSION_COOKIE_HTTPONLY", True)
@@ -43,18 +45,13 @@ def init_app(app: Flask) -> None:
     if "webhook" in app.blueprints:
         csrf.exempt(app.blueprints["webhook"])  # signed by Meta instead
     app.extensions["barta_login_limiter"] = auth.LoginLimiter()
+    error_handler.init_app(app)
 
     app.jinja_env.add_extension("jinja2.ext.i18n")
     app.jinja_env.install_gettext_callables(  # type: ignore[attr-defined]
         gettext=_jinja_gettext, ngettext=_jinja_ngettext, newstyle=True
     )
     app.jinja_env.globals["ui_lang"] = ui_lang
-
-    @app.errorhandler(HTTPException)
-    def _json_errors_under_api(e: HTTPException):
-        if request.path.startswith("/api/") or request.path == "/api":
-            return auth.json_error(e.code or 500, e.description or e.name)
-        return e
 
     app.extensions.setdefault("barta_first_run", []).append(lambda: first_owner(app))
 

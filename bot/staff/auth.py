@@ -7,24 +7,27 @@ import threading
 import time
 from collections import deque
 from collections.abc import Callable
+from typing import TYPE_CHECKING, Any
 
-from flask import current_app, g, jsonify, redirect, request, session, url_for
+from flask import Response, abort, current_app, g, jsonify, redirect, request, session, url_for
 
+from bot.errors import error_body
 from store import staff as accounts
+
+if TYPE_CHECKING:
+    from bot.runtime import Runtime
 
 LOGIN_ATTEMPTS = 5  # failed logins allowed per name and address ...
 LOGIN_WINDOW = 300.0  # ... in this many seconds
 
 
-def runtime():
+def runtime() -> Runtime:
     return current_app.extensions["barta"]
 
 
-def json_error(status: int, message: str, **extra):
+def json_error(status: int, message: str, **extra: Any) -> tuple[Response, int]:
     """The one JSON error shape: {"ok": false, "error": ..., "status": N, ...}."""
-    body = {"ok": False, "error": message, "status": status}
-    body.update(extra)
-    return jsonify(body), status
+    return jsonify(error_body(status, message, **extra)), status
 
 
 class LoginLimiter:
@@ -112,8 +115,6 @@ def owner_required(view: Callable) -> Callable:
         if who is None:
             return redirect(url_for("staff.login", next=request.path))
         if who["role"] != "owner":
-            from flask import abort
-
             abort(403)
         return view(*args, **kwargs)
 

@@ -9,7 +9,7 @@ from bot import i18n
 
 def ui_lang() -> str:
     """The workspace language of this request: the session's choice, else the bot's first."""
-    lang = getattr(g, "ui_lang", None)
+    lang = g.get("ui_lang")
     if lang is None:
         chosen = session.get("lang")
         lang = chosen if chosen in i18n.LANGUAGES else None

@@ -26,6 +26,7 @@ from flask import (
 )
 
 from bot import i18n
+from bot.errors import InvalidInput
 from bot.messenger import policy
 from bot.messenger.events import Event
 from store import conversations, inbox
@@ -102,7 +103,11 @@ def send():
     """One customer action: {text}, {quick: payload, text: title} or {postback, title}."""
     data = request.get_json(silent=True) or {}
     if not isinstance(data, dict):
-        return {"error": "send a JSON object: {text}, {quick, text} or {postback, title}"}, 400
+        raise InvalidInput(
+            "send a JSON object: {text}, {quick, text} or {postback, title}",
+            field="body",
+            problem="type",
+        )
     psid = _psid()
     text = str(data.get("text") or "").strip()[:MAX_TEXT]
     if data.get("postback"):
@@ -112,9 +117,7 @@ def send():
     elif text:
         ev = _event("message", psid, text=text)
     else:
-        from bot.staff.auth import json_error
-
-        return json_error(400, "send text, quick or postback")
+        raise InvalidInput("send text, quick or postback", field="text", problem="empty")
     _put(ev)
     return {"ok": True, "psid": psid}
 
@@ -124,7 +127,7 @@ def reset():
     """Start over as a new customer: a new psid, the language, then Get Started."""
     data = request.get_json(silent=True) or {}
     if not isinstance(data, dict):
-        return {"error": "send a JSON object: {} or {lang}"}, 400
+        raise InvalidInput("send a JSON object: {} or {lang}", field="body", problem="type")
     book = current_app.config["BOOK"]
     psid = _psid(new=True)
     lang = data.get("lang")
@@ -150,12 +153,15 @@ def poll():
         for line in conversations.timeline(db, conv["id"], after):
             lines.append(
                 {
-                    "id": line["id"], "sender": line["sender"], "author": line["author"],
-                    "text": line["text"], "data": line["data"],
+                    "id": line["id"],
+                    "sender": line["sender"],
+                    "author": line["author"],
+                    "text": line["text"],
+                    "data": line["data"],
                     "message": (line["body"] or {}).get("message"),
                     "delivery": line["delivery"],
                 }
-            )  # fmt: skip
+            )
         lead = _lead(db, conv)
     waiting = []
     for _id, kind, event_json, _attempts in inbox.pending_for(db, psid):
@@ -166,9 +172,9 @@ def poll():
 
 def _lead(db, conv: dict) -> dict:
     book = current_app.config["BOOK"]
-    lang = (
-        session.get("lang") if session.get("lang") in i18n.LANGUAGES else book.settings.languages[0]
-    )
+    chosen = session.get("lang")
+    lang = chosen if isinstance(chosen, str) and chosen in i18n.LANGUAGES else None
+    lang = lang or book.settings.languages[0]
     names = {s.id: i18n.pick(s.name, lang, book.settings.languages[0]) for s in book.stages}
     return {
         "id": conv["id"],

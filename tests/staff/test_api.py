@@ -103,8 +103,10 @@ def test_an_agent_is_refused_owner_only_actions(client, owner, agent):
     made = client.post("/api/staff", json={"name": "salma", "role": "agent"}, headers=owner)
     assert made.status_code == 201 and len(made.get_json()["password"]) >= 8
     assert [s["name"] for s in client.get("/api/staff", headers=owner).get_json()] == [
-        "rina", "karim", "salma",
-    ]  # fmt: skip
+        "rina",
+        "karim",
+        "salma",
+    ]
 
 
 def test_unknown_things_answer_404_in_the_json_shape(client, owner):
@@ -123,8 +125,19 @@ def test_the_queue_lists_handoffs_most_urgent_first(app, client, owner, customer
     items = client.get("/api/queue", headers=owner).get_json()
     assert [i["conversation_id"] for i in items] == [angry["id"], calm["id"]]
     first = items[0]
-    for key in ("id", "conversation_id", "psid", "name", "stage", "score", "reason", "status",
-                "claimed_by", "waiting_seconds", "answers"):  # fmt: skip
+    for key in (
+        "id",
+        "conversation_id",
+        "psid",
+        "name",
+        "stage",
+        "score",
+        "reason",
+        "status",
+        "claimed_by",
+        "waiting_seconds",
+        "answers",
+    ):
         assert key in first
     assert first["reason"] == "complaint" and first["status"] == "waiting"
     assert first["claimed_by"] is None and first["waiting_seconds"] >= 0
@@ -204,8 +217,21 @@ def test_a_conversation_has_everything_design_lists(app, client, owner, customer
     c.says("শাড়ি")
     c.says(HUMAN_BN)
     body = client.get(f"/api/conversations/{conv['id']}", headers=owner).get_json()
-    for key in ("id", "psid", "name", "language", "stage", "score", "answers", "bot_paused",
-                "opted_out", "source", "labels", "notes", "messages"):  # fmt: skip
+    for key in (
+        "id",
+        "psid",
+        "name",
+        "language",
+        "stage",
+        "score",
+        "answers",
+        "bot_paused",
+        "opted_out",
+        "source",
+        "labels",
+        "notes",
+        "messages",
+    ):
         assert key in body
     assert body["answers"] == {"need": "saree"} and body["score"] == 20
     assert body["source"]["ad_id"] == "120211223344556677"
@@ -419,10 +445,23 @@ def test_stats_on_a_known_dataset(app, client, owner, customer):
     db.conn.commit()
     s = client.get("/api/stats", headers=owner).get_json()
     assert s["leads"] == 4
-    assert s["stages"] == {"new": 1, "qualified": 0, "proposal": 0, "negotiation": 0,
-                           "converted": 1, "post_sales": 1, "lost": 1}  # fmt: skip
-    assert s["reached"] == {"new": 4, "qualified": 2, "proposal": 2, "negotiation": 2,
-                            "converted": 2, "post_sales": 1}  # fmt: skip
+    assert s["stages"] == {
+        "new": 1,
+        "qualified": 0,
+        "proposal": 0,
+        "negotiation": 0,
+        "converted": 1,
+        "post_sales": 1,
+        "lost": 1,
+    }
+    assert s["reached"] == {
+        "new": 4,
+        "qualified": 2,
+        "proposal": 2,
+        "negotiation": 2,
+        "converted": 2,
+        "post_sales": 1,
+    }
     assert s["lost"] == 1
     assert s["conversion_rate"] == 0.5
     assert s["median_first_response_seconds"] == 120

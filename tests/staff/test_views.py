@@ -69,9 +69,17 @@ def set_last_customer_at(app, conv_id: int, seconds_ago: float) -> None:
 
 @pytest.mark.parametrize(
     "path",
-    ["/staff/", "/staff/queue", "/staff/queue.json", "/staff/c/1", "/staff/leads", "/staff/leads.csv",
-     "/staff/overview", "/staff/team"],
-)  # fmt: skip
+    [
+        "/staff/",
+        "/staff/queue",
+        "/staff/queue.json",
+        "/staff/c/1",
+        "/staff/leads",
+        "/staff/leads.csv",
+        "/staff/overview",
+        "/staff/team",
+    ],
+)
 def test_every_page_needs_a_login(client, path):
     resp = client.get(path)
     assert resp.status_code == 302

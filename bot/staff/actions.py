@@ -1,0 +1,227 @@
+"""What staff do, once for the workspace forms and the JSON API: claim, release, resolve,
+reply, note, label, stage, and the lead filters. Each checks its input the same way for
+both and raises a domain error (``bot.errors``) that the one error handler renders.
+
+The rules, whichever side a value comes from:
+
+* a field that is not a string is refused (forms always send strings; JSON may not);
+* text is stripped, and line breaks count and are kept as ``\\n`` (a form sends ``\\r\\n``);
+* empty after stripping is refused;
+* longer than its limit is refused, naming the limit: never cut silently;
+* labels read with their inner whitespace collapsed (``"ঈদ   অফার"`` is ``"ঈদ অফার"``);
+* an unknown stage is a refused move (409 with the legal moves), like an illegal one.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from datetime import datetime, timedelta
+from typing import TYPE_CHECKING, Any
+from zoneinfo import ZoneInfo
+
+from bot.errors import AlreadyClaimed, HandoffClosed, InvalidInput, NotFound
+from store import conversations, leads, queue
+from store.db import write_tx
+
+if TYPE_CHECKING:
+    from bot.runtime import Runtime
+
+NOTE_LIMIT = 5000
+LABEL_LIMIT = 50
+QUERY_LIMIT = 200
+
+
+# --- checking input ----------------------------------------------------------------------
+
+
+def _string(value: object, field: str, subject: str) -> str:
+    """``value`` as a string ("" when absent); refuses anything else."""
+    if value is None:
+        return ""
+    if not isinstance(value, str):
+        raise InvalidInput(
+            f'send {{"{field}": "<the {subject}>"}} with a string',
+            field=field,
+            problem="type",
+            subject=subject,
+        )
+    return value
+
+
+def _text(value: object, field: str, subject: str, limit: int | None) -> str:
+    """Stripped text with ``\\n`` line breaks; refuses empty and too long."""
+    text = _string(value, field, subject).replace("\r\n", "\n").replace("\r", "\n").strip()
+    if not text:
+        raise InvalidInput(f"the {subject} is empty", field=field, problem="empty", subject=subject)
+    if limit is not None and len(text) > limit:
+        raise InvalidInput(
+            f"a {subject} may have at most {limit} characters",
+            field=field,
+            problem="too_long",
+            subject=subject,
+            limit=limit,
+        )
+    return text
+
+
+def clean_label(value: object, field: str = "label") -> str:
+    """A label with its whitespace collapsed; refuses empty and longer than LABEL_LIMIT."""
+    label = " ".join(_string(value, field, "label").split())
+    if not label:
+        raise InvalidInput("the label is empty", field=field, problem="empty", subject="label")
+    if len(label) > LABEL_LIMIT:
+        raise InvalidInput(
+            f"a label may have at most {LABEL_LIMIT} characters",
+            field=field,
+            problem="too_long",
+            subject="label",
+            limit=LABEL_LIMIT,
+        )
+    return label
+
+
+def conversation(rt: Runtime, cid: int) -> dict[str, Any]:
+    """The conversation ``cid``; NotFound when there is none."""
+    conv = conversations.get(rt.db(), cid)
+    if conv is None:
+        raise NotFound(f"conversation {cid} does not exist")
+    return conv
+
+
+# --- the queue ---------------------------------------------------------------------------
+
+
+def claim(rt: Runtime, handoff_id: int, by: str) -> dict[str, Any]:
+    """Take a waiting handoff; the first claimer wins, everyone else gets AlreadyClaimed."""
+    db = rt.db()
+    with write_tx(db):
+        won = queue.claim(db, handoff_id, by, rt.clock())
+        item = queue.get(db, handoff_id)
+    if item is None:
+        raise NotFound(f"handoff {handoff_id} does not exist")
+    if not won:
+        raise AlreadyClaimed(item["claimed_by"], item["status"])
+    return item
+
+
+def release(rt: Runtime, handoff_id: int, by: str) -> None:
+    """Give the conversation back to the bot; HandoffClosed if it was closed already."""
+    if not rt.engine.release(rt.db(), handoff_id, by):
+        _closed(rt, handoff_id)
+
+
+def resolve(rt: Runtime, handoff_id: int, by: str) -> None:
+    """Close the handoff; HandoffClosed if it was closed already."""
+    if not rt.engine.resolve(rt.db(), handoff_id, by):
+        _closed(rt, handoff_id)
+
+
+def _closed(rt: Runtime, handoff_id: int) -> None:
+    item = queue.get(rt.db(), handoff_id)
+    if item is None:
+        raise NotFound(f"handoff {handoff_id} does not exist")
+    raise HandoffClosed(item["status"])
+
+
+# --- one conversation --------------------------------------------------------------------
+
+
+def reply(rt: Runtime, cid: int, text: object, by: str) -> dict[str, Any]:
+    """Queue a reply to the customer; ``{"outbox_ids", "tag"}`` (tag: None or HUMAN_AGENT)."""
+    body = _text(text, "text", "reply", None)
+    result = rt.engine.staff_reply(rt.db(), cid, body, by)
+    rt.wake_sender.set()
+    return result
+
+
+def move_stage(rt: Runtime, cid: int, stage: object, by: str) -> dict[str, Any]:
+    """Move the lead; StageError (with the legal moves) for an illegal or unknown stage."""
+    target = _string(stage, "stage", "stage").strip()
+    if not target:
+        raise InvalidInput('send {"stage": "<stage id>"}', field="stage", problem="empty")
+    conv = rt.engine.move_stage(rt.db(), cid, target, by)
+    rt.wake_sender.set()  # a stage may speak when a lead enters it
+    return conv
+
+
+def add_note(rt: Runtime, cid: int, text: object, by: str) -> dict[str, Any]:
+    """A note for the team: ``{"id", "author", "text", "at"}`` (at in seconds)."""
+    body = _text(text, "text", "note", NOTE_LIMIT)
+    conversation(rt, cid)
+    db = rt.db()
+    now = rt.clock()
+    with write_tx(db):
+        note_id = conversations.add_note(db, cid, by, body, now)
+    return {"id": note_id, "author": by, "text": body, "at": now}
+
+
+def add_label(rt: Runtime, cid: int, label: object) -> list[str]:
+    """Label the lead (twice is once); the lead's labels after."""
+    clean = clean_label(label)
+    conversation(rt, cid)
+    db = rt.db()
+    with write_tx(db):
+        conversations.add_label(db, cid, clean, rt.clock())
+    return conversations.labels(db, cid)
+
+
+def remove_label(rt: Runtime, cid: int, label: object) -> list[str]:
+    """Take a label off (one it does not have is no error); the lead's labels after."""
+    clean = " ".join(_string(label, "remove", "label").split())
+    conversation(rt, cid)
+    db = rt.db()
+    with write_tx(db):
+        conversations.remove_label(db, cid, clean)
+    return conversations.labels(db, cid)
+
+
+# --- the lead filters --------------------------------------------------------------------
+
+
+def _day(args: Mapping[str, str], field: str, zone: ZoneInfo, end: bool = False) -> float | None:
+    """A YYYY-MM-DD → the start (or end) of that day in business time; "" is no bound."""
+    text = (args.get(field) or "").strip()
+    if not text:
+        return None
+    try:
+        day = datetime.strptime(text, "%Y-%m-%d").replace(tzinfo=zone)
+    except ValueError:
+        raise InvalidInput(
+            f"{field} must be a date as YYYY-MM-DD, not {text!r}", field=field, problem="type"
+        ) from None
+    try:
+        return (day + timedelta(days=1 if end else 0)).timestamp()
+    except OverflowError:  # the end of 9999-12-31: no upper bound
+        return None
+
+
+def lead_filters(args: Mapping[str, str], zone: ZoneInfo) -> dict[str, Any]:
+    """stage, label, source, q, from and to of a query string → ``leads.search`` keywords.
+
+    Empty means any; an unknown source, a q over QUERY_LIMIT or a date that is not one is
+    refused (an unknown stage or label simply matches nothing).
+    """
+    source = (args.get("source") or "").strip() or None
+    if source is not None and source not in leads.SOURCES:
+        raise InvalidInput(
+            f"unknown source {source!r}; sources are {', '.join(leads.SOURCES)}",
+            field="source",
+            problem="unknown",
+        )
+    q = (args.get("q") or "").strip()
+    if len(q) > QUERY_LIMIT:
+        raise InvalidInput(
+            f"a search may have at most {QUERY_LIMIT} characters",
+            field="q",
+            problem="too_long",
+            subject="search",
+            limit=QUERY_LIMIT,
+        )
+    return {
+        "stage": (args.get("stage") or "").strip() or None,
+        "label": " ".join((args.get("label") or "").split()) or None,
+        "source": source,
+        "q": q or None,
+        "since": _day(args, "from", zone),
+        "until": _day(args, "to", zone, end=True),
+    }

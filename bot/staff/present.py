@@ -1,0 +1,264 @@
+"""How the workspace and the API show things: times, waits, numbers, stage names, reasons,
+answers, a lead as JSON, leads as CSV, and a domain error in the workspace's language."""
+
+from __future__ import annotations
+
+import csv
+import io
+from datetime import datetime
+from typing import TYPE_CHECKING, Any
+from zoneinfo import ZoneInfo
+
+import sqlite_utils
+from babel.dates import format_datetime
+from flask import Response, current_app
+
+from bot import i18n
+from bot.conversation.hours import bn_day_period
+from bot.errors import (
+    AlreadyClaimed,
+    BartaError,
+    HandoffClosed,
+    InvalidInput,
+    NotFound,
+    StageError,
+    WindowClosed,
+)
+from bot.messenger.policy import HUMAN_AGENT_TAG, HUMAN_AGENT_WINDOW, reply_tag
+from bot.staff.auth import runtime
+from bot.staff.lang import t as _
+from bot.staff.lang import ui_lang
+from store import conversations, leads, queue
+
+if TYPE_CHECKING:
+    from bot.book.types import FlowBook
+
+_HANDOFF_TIMES = ("created_at", "claimed_at", "closed_at", "first_response_at", "answer_by")
+
+
+def book() -> FlowBook:
+    return current_app.config["BOOK"]
+
+
+def zone() -> ZoneInfo:
+    return ZoneInfo(book().settings.timezone)
+
+
+def pipeline() -> list[str]:
+    return [s.id for s in book().stages]
+
+
+# --- for the API ---------------------------------------------------------------------------
+
+
+def iso(ts: float | None) -> str | None:
+    """Seconds → ISO 8601 with the business's offset (2026-04-14T15:04:05+06:00)."""
+    if ts is None:
+        return None
+    return datetime.fromtimestamp(ts, zone()).isoformat(timespec="seconds")
+
+
+def reply_window(conv: dict, now: float) -> dict[str, Any]:
+    """Can staff write now, and how: '' (normal), 'HUMAN_AGENT' (until), 'closed'."""
+    tag = reply_tag(conv["last_customer_at"], now)
+    until = None
+    if conv["last_customer_at"] is not None:
+        until = conv["last_customer_at"] + HUMAN_AGENT_WINDOW
+    return {"tag": tag, "human_agent_until": iso(until) if tag == HUMAN_AGENT_TAG else None}
+
+
+def _message_json(m: dict) -> dict[str, Any]:
+    keys = ("direction", "sender", "author", "text", "delivery", "error", "data")
+    return {**{k: m[k] for k in keys}, "at": iso(m["at"])}
+
+
+def conversation_json(db: sqlite_utils.Database, conv: dict) -> dict[str, Any]:
+    """Everything the workspace shows about one lead."""
+    rt = runtime()
+    cid = conv["id"]
+    handoff = queue.open_for(db, cid)
+    history = conversations.stage_history(db, cid)
+    return {
+        "id": cid,
+        "psid": conv["psid"],
+        "name": conv["name"],
+        "language": conv["language"],
+        "stage": conv["stage"],
+        "score": conv["score"],
+        "answers": conv["answers"],
+        "bot_paused": bool(conv["bot_paused"]),
+        "opted_out": bool(conv["opted_out"]),
+        "unreachable": bool(conv["unreachable"]),
+        "window_note": conv["window_note"],
+        "source": conv["source"],
+        "source_kind": leads.source_kind(conv["source"]),
+        "labels": conversations.labels(db, cid),
+        "notes": [{**n, "at": iso(n["at"])} for n in conversations.notes(db, cid)],
+        "messages": [_message_json(m) for m in conversations.messages(db, cid)],
+        "stage_history": [{**h, "at": iso(h["at"])} for h in history],
+        "legal_stages": rt.engine.machine.legal_moves(conv["stage"]),
+        "handoff": handoff and {**handoff, **{k: iso(handoff[k]) for k in _HANDOFF_TIMES}},
+        "reply_window": reply_window(conv, rt.clock()),
+        "created_at": iso(conv["created_at"]),
+        "updated_at": iso(conv["updated_at"]),
+        "last_customer_at": iso(conv["last_customer_at"]),
+    }
+
+
+def lead_json(row: dict) -> dict[str, Any]:
+    keys = ("conversation_id", "psid", "name", "stage", "score", "answers", "labels", "source")
+    return {
+        **{k: row[k] for k in keys},
+        "updated_at": iso(row["updated_at"]),
+        "created_at": iso(row["created_at"]),
+        "source_kind": leads.source_kind(row["source"]),
+    }
+
+
+def csv_response(rows: list[dict]) -> Response:
+    """Leads as CSV with a BOM, so Excel opens Bangla as Bangla."""
+    buf = io.StringIO()
+    buf.write("\ufeff")
+    writer = csv.writer(buf)
+    for row in leads.csv_table(rows, lambda ts: iso(ts) or ""):
+        writer.writerow(row)
+    stamp = datetime.fromtimestamp(runtime().clock(), zone()).strftime("%Y%m%d-%H%M")
+    return Response(
+        buf.getvalue().encode("utf-8"),
+        mimetype="text/csv",
+        headers={
+            "Content-Disposition": f'attachment; filename="leads-{stamp}.csv"',
+            "Content-Type": "text/csv; charset=utf-8",
+        },
+    )
+
+
+# --- for the workspace -----------------------------------------------------------------------
+
+
+def stage_name(stage_id: str | None, lang: str | None = None) -> str:
+    if not stage_id:
+        return ""
+    lang = lang or ui_lang()
+    for s in book().stages:
+        if s.id == stage_id:
+            return i18n.pick(s.name, lang, book().settings.languages[0]) or stage_id
+    return stage_id
+
+
+def fmt_time(ts: float | None) -> str:
+    """A moment in the business's timezone, in the workspace language (Babel).
+
+    "23 Nov, 9:06 AM"; in Bangla "২৩ নভে, সকাল ৯:০৬": CLDR's bn data has only AM/PM,
+    where Bangla names the part of the day before the hour.
+    """
+    if ts is None:
+        return ""
+    at = datetime.fromtimestamp(ts, zone())
+    if ui_lang() == "bn":
+        day = format_datetime(at, "d MMM", locale="bn")
+        clock = format_datetime(at, "h:mm", locale="bn")
+        return i18n.bn_digits(f"{day}, {bn_day_period(at.time())} {clock}")
+    return format_datetime(at, "d MMM, h:mm a", locale="en")
+
+
+def reason_text(reason: str | None) -> str:
+    """Why a lead is in the queue, in words around the owner's own ids from flows.yaml."""
+    if not reason:
+        return ""
+    if reason == "error":
+        return _("the bot hit an error")
+    if reason.startswith("stuck: "):
+        return _("no valid answer to question {id}", id=reason[len("stuck: ") :])
+    if any(i.id == reason for i in book().intents):
+        return _("topic: {id}", id=reason)
+    if reason in book().flows:
+        return _("from flow {id}", id=reason)
+    return reason
+
+
+def fmt_wait(seconds: float | None) -> str:
+    """12 min, 2 h 5 min, 3 d 4 h."""
+    if seconds is None:
+        return ""
+    minutes = max(0, int(seconds // 60))
+    if minutes < 60:
+        text = _("{m} min", m=minutes)
+    elif minutes < 24 * 60:
+        text = _("{h} h {m} min", h=minutes // 60, m=minutes % 60)
+    else:
+        text = _("{d} d {h} h", d=minutes // 1440, h=(minutes % 1440) // 60)
+    return i18n.bn_digits(text) if ui_lang() == "bn" else text
+
+
+def num(value: float | int | None) -> str:
+    if value is None:
+        return "–"
+    return i18n.format_number(value, ui_lang())
+
+
+def answer_text(value: object) -> str:
+    if isinstance(value, list):
+        return ", ".join(str(v) for v in value)
+    if isinstance(value, dict):
+        return ", ".join(f"{k}: {v}" for k, v in value.items())
+    return str(value)
+
+
+def target_seconds() -> float:
+    """How long a lead may wait before the queue shows it late."""
+    return float(book().settings.response_target_minutes or 15) * 60
+
+
+def bars(values: list[tuple[str, int]]) -> list[dict[str, Any]]:
+    """Rows of a horizontal bar chart: label, value and the bar's share of the widest."""
+    top = max((v for _, v in values), default=0) or 1
+    return [
+        {
+            "label": label if len(label) <= 16 else label[:15] + "…",
+            "full": label,
+            "value": v,
+            "share": v / top,
+        }
+        for label, v in values
+    ]
+
+
+def error_text(e: BartaError) -> str:
+    """A domain error as the workspace says it; the API's English text where none is kept."""
+    if isinstance(e, AlreadyClaimed):
+        if e.state == "claimed":
+            return _("{name} already claimed this lead.", name=e.claimed_by)
+        return _("This lead is no longer waiting.")
+    if isinstance(e, HandoffClosed):
+        return _("This lead is no longer open.")
+    if isinstance(e, WindowClosed):
+        return _("Not sent: more than 7 days have passed. The customer must write first.")
+    if isinstance(e, StageError):
+        legal = ", ".join(stage_name(s) for s in e.legal) or "–"
+        return _(
+            "Cannot move from {current} to {target}. Allowed: {legal}.",
+            current=stage_name(e.current),
+            target=stage_name(e.target),
+            legal=legal,
+        )
+    if isinstance(e, NotFound):
+        return _("This lead does not exist (any more).")
+    if isinstance(e, InvalidInput):
+        return _invalid_text(e) or str(e)
+    return str(e)
+
+
+def _invalid_text(e: InvalidInput) -> str | None:
+    n = num(e.limit)
+    texts = {
+        ("reply", "empty"): lambda: _("Write a reply first."),
+        ("note", "empty"): lambda: _("Write a note first."),
+        ("note", "too_long"): lambda: _("A note may have at most {n} characters.", n=n),
+        ("label", "empty"): lambda: _("Write a label first."),
+        ("label", "too_long"): lambda: _("A label may have at most {n} characters.", n=n),
+        ("stage", "empty"): lambda: _("Pick a stage first."),
+        ("search", "too_long"): lambda: _("A search may have at most {n} characters.", n=n),
+    }
+    text = texts.get((e.subject, e.problem))
+    return text() if text else None
