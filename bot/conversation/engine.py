@@ -135,7 +135,8 @@ class Engine:
         if ev.standby or conv["bot_paused"] or queue.open_for(db, conv["id"]) is not None:
             # One voice: a person holds the lead (another app, such as Meta's inbox, owns
             # the thread when the event came on standby); it waits for them, never for nobody.
-            self._hold(db, conv, _preview(ev), now, standby=ev.standby)
+            if kind != "referral":  # a referral is where they came from, not a message
+                self._hold(db, conv, _preview(ev), now, standby=ev.standby)
             return None
         turn = self._turn(db, conv, now)
         self._apply(db, conv, turn, self._message(turn, ev, new), now)
@@ -168,7 +169,8 @@ class Engine:
             held = queue.open_for(db, conv["id"])
             if held is not None:
                 queue.close(db, held["id"], "released", now)
-            self._resume(db, conv, now)
+            if held is not None or conv["bot_paused"]:  # else we held the thread all along
+                self._resume(db, conv, now)
         elif ev.action == "take" and not (self.app_id and ev.new_owner_app_id == self.app_id):
             queue.take(db, conv["id"], queue.PAGE_INBOX, "page_inbox", now, keep=True)
             conv["bot_paused"] = 1
