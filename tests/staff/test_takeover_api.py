@@ -233,3 +233,23 @@ def test_an_agent_gets_403_assigning_a_lead_they_do_not_hold_in_the_workspace(ap
     c, conv = handed_off(customer, "7200000000000010")
     hid = held(app, conv["id"])["id"]
     assert browser.post(f"/staff/queue/{hid}/assign", data={"to": "sumi"}).status_code == 403
+
+
+def test_the_workspace_shows_a_stage_message_the_window_refused(make_app, customer):
+    from tests.conftest import Clock
+
+    clock = Clock()
+    app = make_app(CLOCK=clock)
+    add_staff(app, "rina", "owner")
+    browser = app.test_client()
+    assert login(browser, "rina").status_code == 302
+    c, conv = handed_off(lambda psid: customer(psid, target_app=app), "7200000000000011")
+    clock.advance(25 * 3600)
+    assert (
+        browser.post(f"/staff/c/{conv['id']}/stage", data={"stage": "converted"}).status_code == 302
+    )
+    page = browser.get(f"/staff/c/{conv['id']}").get_data(as_text=True)
+    not_sent = "পাঠানো হয়নি: মেসেজ পাঠানোর সময়সীমা পেরিয়ে গেছে"  # the workspace is in Bangla
+    assert not_sent in page and "অর্ডারের জন্য ধন্যবাদ!" in page
+    assert not_sent in browser.get("/staff/queue").get_data(as_text=True)
+    assert c.replies() == []
