@@ -117,6 +117,12 @@ class HandoffClosed(BartaError):
         return {"state": self.state}
 
 
+class Forbidden(BartaError):
+    """The staff member may not do this (an agent acting on a lead someone else holds)."""
+
+    status = 403
+
+
 class NotFound(BartaError):
     """The conversation, handoff or account does not exist."""
 

@@ -13,7 +13,7 @@ COLUMNS = (
     "id", "psid", "name", "language", "flow", "step", "answers", "score", "stage", "retries",
     "bot_paused", "opted_out", "unreachable", "source", "state", "window_note",
     "followups_sent", "created_at", "updated_at", "last_customer_at", "last_bot_at",
-    "last_staff_at",
+    "last_staff_at", "orders",
 )  # fmt: skip
 JSON_COLUMNS = ("answers", "source", "state")
 _SELECT = f"SELECT {', '.join(COLUMNS)} FROM conversations"
@@ -21,7 +21,7 @@ _SELECT = f"SELECT {', '.join(COLUMNS)} FROM conversations"
 MUTABLE = (
     "name", "language", "flow", "step", "answers", "score", "stage", "retries", "bot_paused",
     "opted_out", "unreachable", "source", "state", "window_note", "followups_sent",
-    "last_customer_at", "last_bot_at", "last_staff_at",
+    "last_customer_at", "last_bot_at", "last_staff_at", "orders",
 )  # fmt: skip
 _UPDATE = (
     f"UPDATE conversations SET {', '.join(c + ' = ?' for c in MUTABLE)}, updated_at = ? "

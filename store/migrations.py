@@ -186,3 +186,18 @@ def m002_followups(db: sqlite_utils.Database) -> None:
         CREATE INDEX followups_outbox ON followups(outbox_id) WHERE outbox_id IS NOT NULL;
         """,
     )
+
+
+@migrations()
+def m004_takeover(db: sqlite_utils.Database) -> None:
+    """Human takeover: unread handoffs with a preview, the order count, stage 'not sent'."""
+    _run(
+        db,
+        """
+        ALTER TABLE queue ADD COLUMN unread INTEGER NOT NULL DEFAULT 0;
+        -- the preview of the last customer message, and when it came
+        ALTER TABLE queue ADD COLUMN last_message TEXT;
+        ALTER TABLE queue ADD COLUMN last_customer_at REAL;
+        ALTER TABLE conversations ADD COLUMN orders INTEGER NOT NULL DEFAULT 0
+        """,
+    )

@@ -9,8 +9,11 @@ import sqlite_utils
 OPEN = ("waiting", "claimed")
 _COLUMNS = (
     "id", "conversation_id", "reason", "priority", "status", "claimed_by", "created_at",
-    "claimed_at", "closed_at", "first_response_at", "answer_by",
+    "claimed_at", "closed_at", "first_response_at", "answer_by", "unread", "last_message",
+    "last_customer_at",
 )  # fmt: skip
+PAGE_INBOX = "page_inbox"  # who holds a lead answered from Meta's own Page inbox
+PREVIEW = 200  # characters of the last customer message shown in the queue
 
 
 def _row(row: tuple | None) -> dict[str, Any] | None:
@@ -80,6 +83,73 @@ def close(db: sqlite_utils.Database, handoff_id: int, status: str, now: float) -
     return bool(rows)
 
 
+def take(
+    db: sqlite_utils.Database,
+    conversation_id: int,
+    staff: str,
+    reason: str,
+    now: float,
+    *,
+    keep: bool = False,
+) -> int:
+    """Open a handoff claimed by ``staff``, or claim the open one (``keep``: leave a claim
+    someone else holds as it is). Read: whoever takes it has seen the conversation."""
+    current = open_for(db, conversation_id)
+    if current is None:
+        cur = db.conn.execute(
+            "INSERT INTO queue (conversation_id, reason, status, claimed_by, created_at, "
+            "claimed_at) VALUES (?, ?, 'claimed', ?, ?, ?)",
+            (conversation_id, reason, staff, now, now),
+        )
+        assert cur.lastrowid is not None
+        return cur.lastrowid
+    if not (keep and current["status"] == "claimed") and current["claimed_by"] != staff:
+        assign(db, current["id"], staff, now)
+    db.conn.execute("UPDATE queue SET unread = 0 WHERE id = ?", (current["id"],))
+    return current["id"]
+
+
+def assign(db: sqlite_utils.Database, handoff_id: int, staff: str, now: float) -> bool:
+    """Give an open handoff to ``staff`` (claimed by them from now)."""
+    rows = db.conn.execute(
+        "UPDATE queue SET status = 'claimed', claimed_by = ?, claimed_at = ? "
+        "WHERE id = ? AND status IN ('waiting', 'claimed') RETURNING id",
+        (staff, now, handoff_id),
+    ).fetchall()
+    return bool(rows)
+
+
+def unclaim(db: sqlite_utils.Database, handoff_id: int) -> bool:
+    """A claimed handoff back to waiting for anyone."""
+    rows = db.conn.execute(
+        "UPDATE queue SET status = 'waiting', claimed_by = NULL, claimed_at = NULL "
+        "WHERE id = ? AND status = 'claimed' RETURNING id",
+        (handoff_id,),
+    ).fetchall()
+    return bool(rows)
+
+
+def note_customer(
+    db: sqlite_utils.Database, conversation_id: int, text: str | None, now: float
+) -> None:
+    """A customer message while a person holds the lead: unread, its preview, moved up."""
+    preview = (text or "")[:PREVIEW] or None
+    db.conn.execute(
+        "UPDATE queue SET unread = 1, last_message = coalesce(?, last_message), "
+        "last_customer_at = ? WHERE conversation_id = ? AND status IN ('waiting', 'claimed')",
+        (preview, now, conversation_id),
+    )
+
+
+def mark_read(db: sqlite_utils.Database, conversation_id: int) -> None:
+    """Staff opened the conversation."""
+    db.conn.execute(
+        "UPDATE queue SET unread = 0 WHERE conversation_id = ? AND unread = 1 "
+        "AND status IN ('waiting', 'claimed')",
+        (conversation_id,),
+    )
+
+
 def note_response(db: sqlite_utils.Database, conversation_id: int, now: float) -> None:
     """The first staff reply on an open handoff, for the median first-response time."""
     db.conn.execute(
@@ -90,13 +160,17 @@ def note_response(db: sqlite_utils.Database, conversation_id: int, now: float) -
 
 
 def waiting(db: sqlite_utils.Database, now: float) -> list[dict[str, Any]]:
-    """Open handoffs, most urgent first: priority, then score, then longest wait."""
+    """Open handoffs, most urgent first: waiting before claimed, priority, unread (a new
+    customer message moves a lead up), score, then the longest wait since the customer's
+    last message."""
     rows = db.conn.execute(
         "SELECT q.id, q.conversation_id, c.psid, c.name, c.stage, c.score, q.reason, q.status, "
-        "q.claimed_by, q.created_at, c.answers, q.priority, c.source, q.answer_by, c.language "
+        "q.claimed_by, q.created_at, c.answers, q.priority, c.source, q.answer_by, c.language, "
+        "q.unread, q.last_message, c.window_note, c.orders "
         "FROM queue q JOIN conversations c ON c.id = q.conversation_id "
         "WHERE q.status IN ('waiting', 'claimed') "
-        "ORDER BY q.status = 'claimed', q.priority DESC, c.score DESC, q.created_at",
+        "ORDER BY q.status = 'claimed', q.priority DESC, q.unread DESC, c.score DESC, "
+        "coalesce(q.last_customer_at, q.created_at)",
     ).fetchall()
     import json
 
@@ -108,7 +182,9 @@ def waiting(db: sqlite_utils.Database, now: float) -> list[dict[str, Any]]:
                 "score": r[5], "reason": r[6], "status": r[7], "claimed_by": r[8],
                 "waiting_seconds": round(now - r[9], 1), "answers": json.loads(r[10] or "{}"),
                 "priority": "high" if r[11] else "normal", "source": json.loads(r[12] or "{}"),
-                "answer_by": r[13], "language": r[14],
+                "answer_by": r[13], "language": r[14], "unread": bool(r[15]),
+                "last_message": r[16], "channel": "messenger", "picture": None,
+                "window_note": r[17], "orders": r[18],
             }
         )  # fmt: skip
     return out

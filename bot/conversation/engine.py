@@ -23,7 +23,7 @@ from bot.conversation import hours, runner
 from bot.conversation.decide import decide, matchers
 from bot.conversation.runner import Action, Ask, Handoff, Label, Move, OptOut, Say, Turn
 from bot.conversation.stages import StageMachine
-from bot.errors import NotFound, StageError, WindowClosed
+from bot.errors import AlreadyClaimed, Forbidden, HandoffClosed, NotFound, StageError, WindowClosed
 from bot.i18n import gettext as _
 from bot.messenger import bodies, policy
 from bot.messenger.events import Event
@@ -114,12 +114,7 @@ class Engine:
         if kind == "echo":
             return self._echo(db, conv, ev, now)
         if kind == "handover":
-            ours = self.app_id is None or ev.new_owner_app_id == self.app_id
-            if ev.action == "pass" and ours:
-                conv["bot_paused"] = 0
-            elif ev.action == "take":
-                conv["bot_paused"] = 1
-            return None
+            return self._handover(db, conv, ev, now)
         if kind == "edit":
             if ev.mid and ev.text is not None:
                 conversations.edit_message(db, ev.mid, ev.text)
@@ -137,14 +132,65 @@ class Engine:
             conv["source"] = {k: v for k, v in dict(ev.referral).items() if v is not None}
         if kind != "referral":
             self._log_in(db, conv, ev, now)
-        if ev.standby:
-            conv["bot_paused"] = 1  # another app (Meta's inbox) owns the thread
-            return None
-        if conv["bot_paused"]:
+        if ev.standby or conv["bot_paused"] or queue.open_for(db, conv["id"]) is not None:
+            # One voice: a person holds the lead (another app, such as Meta's inbox, owns
+            # the thread when the event came on standby); it waits for them, never for nobody.
+            if kind != "referral":  # a referral is where they came from, not a message
+                self._hold(db, conv, _preview(ev), now, standby=ev.standby)
             return None
         turn = self._turn(db, conv, now)
         self._apply(db, conv, turn, self._message(turn, ev, new), now)
+        if conv["bot_paused"]:  # handed over just now: the message that did it shows
+            queue.note_customer(db, conv["id"], _preview(ev), now)
         return None
+
+    def _hold(
+        self,
+        db: sqlite_utils.Database,
+        conv: dict,
+        preview: str | None,
+        now: float,
+        *,
+        standby: bool = False,
+    ) -> None:
+        """A customer message while a person holds the lead: unread, previewed, moved up."""
+        if queue.open_for(db, conv["id"]) is None:
+            if standby:
+                queue.take(db, conv["id"], queue.PAGE_INBOX, "page_inbox", now)
+            else:  # paused with nobody responsible (an older database): the queue has it
+                queue.enqueue(db, conv["id"], "paused", now)
+        conv["bot_paused"] = 1
+        queue.note_customer(db, conv["id"], preview, now)
+
+    def _handover(self, db: sqlite_utils.Database, conv: dict, ev: Event, now: float) -> None:
+        """Conversation Routing moved the thread: to us is back to the bot, away is a person."""
+        to_us = self.app_id is None or ev.new_owner_app_id == self.app_id
+        if ev.action == "pass" and to_us:
+            held = queue.open_for(db, conv["id"])
+            if held is not None:
+                queue.close(db, held["id"], "released", now)
+            if held is not None or conv["bot_paused"]:  # else we held the thread all along
+                self._resume(db, conv, now)
+        elif ev.action == "take" and not (self.app_id and ev.new_owner_app_id == self.app_id):
+            queue.take(db, conv["id"], queue.PAGE_INBOX, "page_inbox", now, keep=True)
+            conv["bot_paused"] = 1
+
+    def _resume(
+        self, db: sqlite_utils.Database, conv: dict, now: float, *, ask: bool = True
+    ) -> None:
+        """The bot speaks again; ``ask``: the pending question again (inside the window)."""
+        conv["bot_paused"] = 0
+        conv["retries"] = 0
+        if not ask:
+            conv["flow"] = conv["step"] = None  # the next message is decided afresh
+            return
+        if not policy.in_window(conv["last_customer_at"], now) or conv["unreachable"]:
+            return
+        turn = self._turn(db, conv, now)
+        step = runner.pending_step(self.book, turn)
+        if step is not None and step.kind == "ask":
+            again: list[Action] = [Ask(step=step, text=runner.render(self.book, turn, step.text))]
+            self._apply(db, conv, turn, again, now)
 
     def _message(self, turn: Turn, ev: Event, new: bool) -> list[Action]:
         """Decide a message, postback or referral (the seam tests break to make one fail)."""
@@ -181,8 +227,11 @@ class Engine:
         if ours:
             outbox.confirm_by_echo(db, ev.metadata, ev.mid, now)
             return
-        # A person answered from Meta's own inbox: note it and step aside.
+        # A person answered from Meta's own inbox: note it, step aside, and the queue shows
+        # the lead as theirs (a claim a staff member holds stays theirs); a response in stats.
         conversations.log_message(db, conv["id"], "out", "page", ev.text, now, mid=ev.mid)
+        queue.take(db, conv["id"], queue.PAGE_INBOX, "page_inbox", now, keep=True)
+        queue.note_response(db, conv["id"], now)
         conv["bot_paused"] = 1
         conv["last_staff_at"] = now
 
@@ -315,19 +364,29 @@ class Engine:
         if turn is not None:
             turn.stage = stage
         conversations.record_stage(db, conv["id"], old, stage, cause, now)
+        if stage == CONVERTED:
+            conv["orders"] = (conv.get("orders") or 0) + 1  # a new purchase cycle counts again
         on_enter = self.book.stage(stage).on_enter
-        if on_enter and policy.in_window(conv["last_customer_at"], now) and not conv["unreachable"]:
-            t = turn or self._turn(db, conv, now)
-            said: list[Action] = []
-            for step in on_enter:
-                runner.STEP_RUNNERS[step.kind](self.book, t, step, said)
-            lang = t.language
-            for action in said:
-                if isinstance(action, Say):
-                    for body, text, data in bodies.say_bodies(
-                        action, lang, self.default_lang, self.book.settings.currency
-                    ):
-                        self._send(db, conv, body, text, now, data=data)
+        if not on_enter:
+            return
+        t = turn or self._turn(db, conv, now)
+        said: list[Action] = []
+        for step in on_enter:
+            runner.STEP_RUNNERS[step.kind](self.book, t, step, said)
+        lang = t.language
+        allowed = policy.in_window(conv["last_customer_at"], now) and not conv["unreachable"]
+        for action in said:
+            if not isinstance(action, Say):
+                continue
+            for body, text, data in bodies.say_bodies(
+                action, lang, self.default_lang, self.book.settings.currency
+            ):
+                if allowed:
+                    self._send(db, conv, body, text, now, data=data)
+                else:  # never dropped silently: staff see what did not go, and why
+                    conversations.log_message(db, conv["id"], "out", "bot", text, now,
+                                              data={**(data or {}), "not_sent": WINDOW_CLOSED})  # fmt: skip
+                    conv["window_note"] = WINDOW_CLOSED
 
     # --- what staff do (each in its own transaction) ---------------------------------------
 
@@ -351,15 +410,34 @@ class Engine:
         return conv
 
     def staff_reply(
-        self, db: sqlite_utils.Database, conversation_id: int, text: str, by: str
+        self,
+        db: sqlite_utils.Database,
+        conversation_id: int,
+        text: str,
+        by: str,
+        *,
+        owner: bool = False,
     ) -> dict:
-        """Queue a staff reply: RESPONSE in the window, HUMAN_AGENT up to 7 days, else refuse."""
+        """Queue a staff reply: RESPONSE in the window, HUMAN_AGENT up to 7 days, else refuse.
+
+        One voice: the reply opens a handoff claimed by ``by`` (or claims the open one) and
+        pauses the bot. An agent may not answer a lead another person claimed
+        (AlreadyClaimed); an owner's reply takes the claim.
+        """
         text = text.strip()
         if not text:
             raise ValueError("the reply is empty")
         with write_tx(db):
             now = self.clock()
             conv = self._load(db, conversation_id)
+            held = queue.open_for(db, conversation_id)
+            if (
+                held is not None
+                and held["status"] == "claimed"
+                and held["claimed_by"] not in (by, queue.PAGE_INBOX)
+                and not owner
+            ):
+                raise AlreadyClaimed(held["claimed_by"])
             tag = policy.reply_tag(conv["last_customer_at"], now)
             if tag == "closed":
                 raise WindowClosed(
@@ -370,28 +448,86 @@ class Engine:
             for part in bodies.split_text(text):
                 body = bodies.message({"text": part}, tag=tag or None)
                 ids.append(self._send(db, conv, body, part, now, sender="staff", author=by))
+            queue.take(db, conversation_id, by, "staff_reply", now)
             queue.note_response(db, conversation_id, now)
+            conv["bot_paused"] = 1
             conversations.save(db, conv, now)
         return {"outbox_ids": ids, "tag": tag or None}
 
+    def _open_item(self, db: sqlite_utils.Database, handoff_id: int) -> dict:
+        item = queue.get(db, handoff_id)
+        if item is None:
+            raise NotFound(f"handoff {handoff_id} does not exist")
+        if item["status"] not in queue.OPEN:
+            raise HandoffClosed(item["status"])
+        return item
+
     def release(self, db: sqlite_utils.Database, handoff_id: int, by: str) -> bool:
-        """Give the conversation back to the bot."""
+        """Back to the bot now: the handoff closes and the pending question is asked again."""
         with write_tx(db):
             now = self.clock()
             item = queue.get(db, handoff_id)
             if item is None:
                 raise NotFound(f"handoff {handoff_id} does not exist")
             ok = queue.close(db, handoff_id, "released", now)
-            conv = self._load(db, item["conversation_id"])
-            conv["bot_paused"] = 0
-            conv["retries"] = 0
-            conversations.save(db, conv, now)
+            if ok:
+                conv = self._load(db, item["conversation_id"])
+                self._resume(db, conv, now)
+                conversations.save(db, conv, now)
         return ok
 
     def resolve(self, db: sqlite_utils.Database, handoff_id: int, by: str) -> bool:
-        """Close a handoff; the bot stays paused until someone releases it."""
+        """Done: the handoff closes; the bot says nothing now and answers the next message."""
         with write_tx(db):
             now = self.clock()
-            if queue.get(db, handoff_id) is None:
+            item = queue.get(db, handoff_id)
+            if item is None:
                 raise NotFound(f"handoff {handoff_id} does not exist")
-            return queue.close(db, handoff_id, "resolved", now)
+            ok = queue.close(db, handoff_id, "resolved", now)
+            if ok:
+                conv = self._load(db, item["conversation_id"])
+                self._resume(db, conv, now, ask=False)
+                conversations.save(db, conv, now)
+        return ok
+
+    def unclaim(
+        self, db: sqlite_utils.Database, handoff_id: int, by: str, *, owner: bool = False
+    ) -> dict:
+        """Back to waiting for anyone: the claimant's or an owner's call."""
+        with write_tx(db):
+            item = self._open_item(db, handoff_id)
+            if item["status"] != "claimed":
+                raise AlreadyClaimed(None, "waiting", "this handoff is waiting, not claimed")
+            if item["claimed_by"] != by and not owner:
+                raise Forbidden(f"only {item['claimed_by']} or an owner may unclaim this lead")
+            queue.unclaim(db, handoff_id)
+            return {**item, "status": "waiting", "claimed_by": None}
+
+    def assign(
+        self, db: sqlite_utils.Database, handoff_id: int, to: str, by: str, *, owner: bool = False
+    ) -> dict:
+        """Hand the lead to ``to`` (a staff member, checked by the caller): an owner's or the
+        current claimant's call."""
+        with write_tx(db):
+            now = self.clock()
+            item = self._open_item(db, handoff_id)
+            if not owner and not (item["status"] == "claimed" and item["claimed_by"] == by):
+                raise Forbidden("only an owner or the person who claimed this lead may assign it")
+            queue.assign(db, handoff_id, to, now)
+            return {**item, "status": "claimed", "claimed_by": to}
+
+
+CONVERTED = "converted"
+WINDOW_CLOSED = "window_closed"
+
+
+def _preview(ev: Event) -> str | None:
+    """The customer's message as the queue shows it: text, button title, or what arrived."""
+    if ev.text:
+        return ev.text
+    if ev.kind == "postback":
+        return ev.title or ev.payload
+    if ev.attachments:
+        kinds = ", ".join(str(a.get("type") or "file") for a in ev.attachments)
+        return f"[{kinds}]"
+    return None

@@ -13,8 +13,8 @@ Rules, from shared/messenger/README.md §4 and issue #5:
   seconds into it. A customer who writes again moves the anchor: what was pending for the
   old silence is dropped, and a queued reminder not yet sent is cancelled;
 * follow-ups go as ``UPDATE`` and only while the window is open (with a margin, so the
-  sender has time); a due follow-up the window no longer allows is skipped and the lead
-  is marked ``window_note='window_closed'`` for staff;
+  sender has time); a due follow-up the window no longer allows is skipped, the lead
+  is marked ``window_note='window_closed'`` and the text is logged as not sent, for staff;
 * none to a customer who opted out, whom a person holds (``bot_paused`` or an open
   handoff), or who cannot be reached;
 * in quiet hours (business timezone, default 22:00–08:00) a due follow-up waits for the
@@ -163,6 +163,7 @@ class Scheduler:
             if now >= window_end:
                 skip(due, "window_closed")
                 followups.note_window_closed(db, conversation_id)
+                self._not_sent(db, conv, max(due, key=lambda r: r.after), now)
                 return None
             sent = sum(1 for status in done.values() if status == "queued")
             if sent >= self.limit:
@@ -173,6 +174,7 @@ class Scheduler:
                     return None  # the window still allows it in the morning
                 skip(due, "quiet_hours")
                 followups.note_window_closed(db, conversation_id)
+                self._not_sent(db, conv, max(due, key=lambda r: r.after), now)
                 return None
             rule = max(due, key=lambda r: r.after)
             skip([r for r in due if r is not rule], "superseded")
@@ -204,6 +206,15 @@ class Scheduler:
             and not conv["unreachable"]
             and not followups.has_open_handoff(db, conv["id"])
         )
+
+    def _not_sent(self, db: sqlite_utils.Database, conv: dict, rule: Followup, now: float) -> None:
+        """A follow-up the window no longer allows: logged, marked, for staff to see."""
+        turn = runner.Turn.from_conversation(
+            conv, language=self.default_lang, now=datetime.fromtimestamp(now, self.zone)
+        )
+        text = runner.render(self.book, turn, rule.say)
+        conversations.log_message(db, conv["id"], "out", "bot", text, now,
+                                  data={"followup": str(rule.id), "not_sent": "window_closed"})  # fmt: skip
 
     def _queue(self, db: sqlite_utils.Database, conv: dict, rule: Followup, now: float) -> int:
         turn = runner.Turn.from_conversation(

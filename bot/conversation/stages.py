@@ -16,11 +16,13 @@ from transitions import Machine, MachineError
 from bot.errors import StageError
 
 LOST, NEW, NEGOTIATION, PROPOSAL = "lost", "new", "negotiation", "proposal"
+POST_SALES, QUALIFIED = "post_sales", "qualified"
 
 
 def default_moves(stages: list[str]) -> dict[str, list[str]]:
     """Destination → sources, per DESIGN.md: forward to any later stage, negotiation back to
-    proposal, any stage to lost, and lost back to new (the reopen)."""
+    proposal, any stage to lost, lost back to new (the reopen), and post_sales back to new
+    or qualified (a returning buyer's new purchase)."""
     order = [s for s in stages if s != LOST]
     reopen = NEW if NEW in stages else (order[0] if order else None)
     sources: dict[str, list[str]] = {s: [] for s in stages}
@@ -29,7 +31,9 @@ def default_moves(stages: list[str]) -> dict[str, list[str]]:
             if src == dest:
                 continue
             forward = src in order and dest in order and order.index(dest) > order.index(src)
-            back = src == NEGOTIATION and dest == PROPOSAL
+            back = (src == NEGOTIATION and dest == PROPOSAL) or (
+                src == POST_SALES and dest in (NEW, QUALIFIED)
+            )
             if forward or back or dest == LOST or (src == LOST and dest == reopen):
                 sources[dest].append(src)
     return sources

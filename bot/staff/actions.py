@@ -1,5 +1,5 @@
 """What staff do, once for the workspace forms and the JSON API: claim, release, resolve,
-reply, note, label, stage, and the lead filters. Each checks its input the same way for
+unclaim, assign, open, reply, note, label, stage, and the lead filters. Each checks its input the same way for
 both and raises a domain error (``bot.errors``) that the one error handler renders.
 
 The rules, whichever side a value comes from:
@@ -21,6 +21,7 @@ from zoneinfo import ZoneInfo
 
 from bot.errors import AlreadyClaimed, HandoffClosed, InvalidInput, NotFound
 from store import conversations, leads, queue
+from store import staff as accounts
 from store.db import write_tx
 
 if TYPE_CHECKING:
@@ -116,6 +117,30 @@ def resolve(rt: Runtime, handoff_id: int, by: str) -> None:
         _closed(rt, handoff_id)
 
 
+def unclaim(rt: Runtime, handoff_id: int, by: str) -> dict[str, Any]:
+    """Back to waiting for anyone: the claimant or an owner (Forbidden for anyone else)."""
+    return rt.engine.unclaim(rt.db(), handoff_id, by, owner=is_owner(rt, by))
+
+
+def assign(rt: Runtime, handoff_id: int, to: object, by: str) -> dict[str, Any]:
+    """Hand the lead to the staff member ``to``: an owner, or its claimant, may.
+
+    NotFound for a name nobody has; Forbidden for an agent who does not hold the lead.
+    """
+    name = _string(to, "to", "staff name").strip()
+    if not name:
+        raise InvalidInput('send {"to": "<staff name>"}', field="to", problem="empty")
+    account = accounts.by_name(rt.db(), name)
+    if account is None:
+        raise NotFound(f"no staff member is called {name!r}")
+    return rt.engine.assign(rt.db(), handoff_id, account["name"], by, owner=is_owner(rt, by))
+
+
+def is_owner(rt: Runtime, name: str) -> bool:
+    account = accounts.by_name(rt.db(), name)
+    return account is not None and account["role"] == "owner"
+
+
 def _closed(rt: Runtime, handoff_id: int) -> None:
     item = queue.get(rt.db(), handoff_id)
     if item is None:
@@ -126,10 +151,19 @@ def _closed(rt: Runtime, handoff_id: int) -> None:
 # --- one conversation --------------------------------------------------------------------
 
 
+def view(rt: Runtime, cid: int) -> dict[str, Any]:
+    """Staff open the conversation: ``conversation``, and its handoff is read."""
+    conv = conversation(rt, cid)
+    db = rt.db()
+    with write_tx(db):
+        queue.mark_read(db, cid)
+    return conv
+
+
 def reply(rt: Runtime, cid: int, text: object, by: str) -> dict[str, Any]:
     """Queue a reply to the customer; ``{"outbox_ids", "tag"}`` (tag: None or HUMAN_AGENT)."""
     body = _text(text, "text", "reply", None)
-    result = rt.engine.staff_reply(rt.db(), cid, body, by)
+    result = rt.engine.staff_reply(rt.db(), cid, body, by, owner=is_owner(rt, by))
     rt.wake_sender.set()
     return result
 

@@ -81,10 +81,22 @@ def resolve(handoff_id: int):
     return {"ok": True, "id": handoff_id, "status": "resolved"}
 
 
+@bp.post("/queue/<int:handoff_id>/unclaim")
+def unclaim(handoff_id: int):
+    actions.unclaim(runtime(), handoff_id, _me())
+    return {"ok": True, "id": handoff_id, "status": "waiting", "claimed_by": None}
+
+
+@bp.post("/queue/<int:handoff_id>/assign")
+def assign(handoff_id: int):
+    item = actions.assign(runtime(), handoff_id, _body().get("to"), _me())
+    return {"ok": True, "id": handoff_id, "status": "claimed", "claimed_by": item["claimed_by"]}
+
+
 @bp.get("/conversations/<int:cid>")
 def conversation(cid: int):
     rt = runtime()
-    return conversation_json(rt.db(), actions.conversation(rt, cid))
+    return conversation_json(rt.db(), actions.view(rt, cid))
 
 
 @bp.post("/conversations/<int:cid>/reply")

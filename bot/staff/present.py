@@ -18,6 +18,7 @@ from bot.conversation.hours import bn_day_period
 from bot.errors import (
     AlreadyClaimed,
     BartaError,
+    Forbidden,
     HandoffClosed,
     InvalidInput,
     NotFound,
@@ -85,6 +86,7 @@ def conversation_json(db: sqlite_utils.Database, conv: dict) -> dict[str, Any]:
         "language": conv["language"],
         "stage": conv["stage"],
         "score": conv["score"],
+        "orders": conv.get("orders") or 0,
         "answers": conv["answers"],
         "bot_paused": bool(conv["bot_paused"]),
         "opted_out": bool(conv["opted_out"]),
@@ -168,6 +170,12 @@ def reason_text(reason: str | None) -> str:
         return ""
     if reason == "error":
         return _("the bot hit an error")
+    if reason == "staff_reply":
+        return _("a team member replied")
+    if reason == "page_inbox":
+        return _("answered in Meta's Page inbox")
+    if reason == "paused":
+        return _("the bot was paused")
     if reason.startswith("stuck: "):
         return _("no valid answer to question {id}", id=reason[len("stuck: ") :])
     if any(i.id == reason for i in book().intents):
@@ -175,6 +183,13 @@ def reason_text(reason: str | None) -> str:
     if reason in book().flows:
         return _("from flow {id}", id=reason)
     return reason
+
+
+def claimant(name: str | None) -> str:
+    """Who holds a lead, as staff read it (Meta's own inbox has no account)."""
+    if name == "page_inbox":
+        return _("the Page inbox")
+    return name or ""
 
 
 def fmt_wait(seconds: float | None) -> str:
@@ -228,10 +243,12 @@ def error_text(e: BartaError) -> str:
     """A domain error as the workspace says it; the API's English text where none is kept."""
     if isinstance(e, AlreadyClaimed):
         if e.state == "claimed":
-            return _("{name} already claimed this lead.", name=e.claimed_by)
+            return _("{name} already claimed this lead.", name=claimant(e.claimed_by))
         return _("This lead is no longer waiting.")
     if isinstance(e, HandoffClosed):
         return _("This lead is no longer open.")
+    if isinstance(e, Forbidden):
+        return _("Only an owner or the person who holds this lead may do that.")
     if isinstance(e, WindowClosed):
         return _("Not sent: more than 7 days have passed. The customer must write first.")
     if isinstance(e, StageError):

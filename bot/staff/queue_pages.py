@@ -20,6 +20,7 @@ from bot.staff.lang import t as _
 from bot.staff.present import book, conversation_json, pipeline, stage_name, target_seconds
 from bot.staff.views import bp
 from store import conversations, queue
+from store import staff as accounts
 
 if TYPE_CHECKING:
     from bot.runtime import Runtime
@@ -52,13 +53,22 @@ def _queue_items() -> list[dict[str, Any]]:
     return items
 
 
+def _staff_names() -> list[str]:
+    return [s["name"] for s in accounts.all_staff(runtime().db())]
+
+
 @bp.get("/queue")
 @login_required
 def queue_page():
     items = _queue_items()
     refresh = float(current_app.config.get("STAFF_QUEUE_REFRESH_SECONDS", 10))
     return render_template(
-        "staff/queue.html", items=items, target=target_seconds() // 60, refresh_seconds=refresh
+        "staff/queue.html",
+        items=items,
+        target=target_seconds() // 60,
+        refresh_seconds=refresh,
+        staff_names=_staff_names(),
+        me=_me(),
     )
 
 
@@ -67,7 +77,9 @@ def queue_page():
 def queue_json():
     """The list again, rendered here (escaped) for the page's auto-refresh."""
     items = _queue_items()
-    html = render_template("staff/_queue_items.html", items=items)
+    html = render_template(
+        "staff/_queue_items.html", items=items, staff_names=_staff_names(), me=_me()
+    )
     waiting = sum(1 for i in items if i["status"] == "waiting")
     return jsonify(html=html, waiting=waiting, count=len(items))
 
@@ -76,6 +88,8 @@ QUEUE_ACTIONS: dict[str, Callable[[Runtime, int, str], Any]] = {
     "claim": actions.claim,
     "release": actions.release,
     "resolve": actions.resolve,
+    "unclaim": actions.unclaim,
+    "assign": lambda rt, handoff_id, by: actions.assign(rt, handoff_id, request.form.get("to"), by),
 }
 
 
@@ -91,6 +105,10 @@ def queue_action(handoff_id: int, action: str):
         return redirect(url_for("staff.conversation", cid=result["conversation_id"]))
     if action == "release":
         flash(_("Given back to the bot."), "ok")
+    elif action == "unclaim":
+        flash(_("Back in the queue for anyone."), "ok")
+    elif action == "assign":
+        flash(_("Assigned to {name}.", name=result["claimed_by"]), "ok")
     else:
         flash(_("Marked as resolved."), "ok")
     return redirect(safe_next(request.form.get("next")) or url_for("staff.queue_page"))
@@ -103,7 +121,7 @@ def conversation_page(cid: int, drafts: dict[str, str] | None = None) -> str:
     """The conversation page; ``drafts`` fills its forms with what was typed."""
     rt = runtime()
     db = rt.db()
-    conv = actions.conversation(rt, cid)
+    conv = actions.view(rt, cid)
     data = conversation_json(db, conv)
     for m, raw in zip(data["messages"], conversations.messages(db, cid), strict=True):
         m["ts"] = raw["at"]
@@ -127,6 +145,8 @@ def conversation_page(cid: int, drafts: dict[str, str] | None = None) -> str:
         human_agent_until=until,
         stages=pipeline(),
         drafts=drafts or {},
+        staff_names=_staff_names(),
+        me=_me(),
     )
 
 

@@ -372,6 +372,12 @@ def test_a_staff_reply_moves_the_silence(shop, customer):
     c.says("হ্যালো")
     clock.advance(2 * HOUR)
     runtime.engine.staff_reply(runtime.db(), c.conversation()["id"], "কিছু লাগবে?", "rina")
+    # the reply opened a handoff (one voice); resolved, the bot may follow up again
+    from store import queue
+
+    held = queue.open_for(runtime.db(), c.conversation()["id"])
+    assert held["claimed_by"] == "rina"
+    assert runtime.engine.resolve(runtime.db(), held["id"], "rina")
     clock.advance(HOUR)
     assert runtime.scheduler.tick() == []
     clock.advance(2 * HOUR)

@@ -26,6 +26,8 @@ def expected_legal(src: str, dest: str) -> bool:
         return dest == "new"
     if src == "negotiation" and dest == "proposal":
         return True
+    if src == "post_sales" and dest in ("new", "qualified"):
+        return True  # a returning buyer's new purchase
     return ORDER.index(dest) > ORDER.index(src)
 
 
@@ -92,7 +94,7 @@ def test_legal_moves_are_in_pipeline_order(machine):
         "post_sales",
         "lost",
     ]
-    assert machine.legal_moves("post_sales") == ["lost"]
+    assert machine.legal_moves("post_sales") == ["new", "qualified", "lost"]
 
 
 def test_no_model_is_ever_registered(machine):
@@ -181,7 +183,7 @@ def test_an_owner_stage_written_alone_goes_after_post_sales_and_keeps_the_defaul
     assert book.stage("repeat").name == {"bn": "আবার ক্রেতা", "en": "Repeat buyer"}
     for src, dest in itertools.product(DEFAULT, DEFAULT):
         assert machine.can_move(src, dest) is expected_legal(src, dest)
-    assert machine.legal_moves("post_sales") == ["repeat", "lost"]
+    assert machine.legal_moves("post_sales") == ["new", "qualified", "repeat", "lost"]
     assert machine.legal_moves("repeat") == ["lost"]
     assert machine.legal_moves("lost") == ["new"]
 
