@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from typing import TypeAlias
 
 from bot.book.types import FlowBook, Intent, Step
-from bot.conversation import runner
+from bot.conversation import runner, talk
 from bot.conversation.runner import Action, Ask, Handoff, OptOut, Say, Turn
 from bot.i18n import N_
 from bot.i18n import gettext as _
@@ -46,6 +46,7 @@ class Incoming:
     step: Step | None = None  # the question waiting for an answer
     tokens: list[str] = field(default_factory=list)
     before: str = ""  # the language before this message was noticed
+    small: str | None = None  # small talk beside other words ("ধন্যবাদ, দাম কত?"): its kind
 
 
 Route: TypeAlias = Callable[[Incoming, list[Action]], bool]
@@ -61,6 +62,8 @@ def decide(book: FlowBook, turn: Turn, ev: Event, new: bool) -> list[Action]:
     for route in table:
         if route(inc, out):
             break
+    if route is not talk.not_understood:
+        talk.understood(turn)
     return out
 
 
@@ -126,24 +129,9 @@ def no_words(inc: Incoming, out: list[Action]) -> bool:
     elif ev.attachments and sticker is None and step is not None:
         out.append(Say(text=_(turn.language, "Thank you for the picture!")))
         repeat_question(book, turn, out)
+    elif sticker is not None or (inc.text and not ev.attachments):
+        talk.no_words(inc, out)  # a like, a sticker, emoji: small talk
     return True
-
-
-def intent(inc: Incoming, out: list[Action]) -> bool:
-    """The first intent whose keywords the message has."""
-    book, turn = inc.book, inc.turn
-    for it, matcher in zip(book.intents, matchers(book), strict=True):
-        if not matcher.matches_tokens(inc.tokens):
-            continue
-        if inc.new and it.do is None and it.goto is None and it.say is not None:
-            # First words are a question: welcome them, answer, then ask ours.
-            start_new(book, turn, out)
-            at = next((i for i, a in enumerate(out) if isinstance(a, Ask)), len(out))
-            out.insert(at, Say(text=runner.render(book, turn, it.say)))
-            return True
-        run_intent(book, turn, it, out, before=None if inc.new else inc.before)
-        return True
-    return False
 
 
 def pending_answer(inc: Incoming, out: list[Action]) -> bool:
@@ -162,22 +150,9 @@ def welcome(inc: Incoming, out: list[Action]) -> bool:
     return True
 
 
-def apology(inc: Incoming, out: list[Action]) -> bool:
-    """Nothing else fits: say so, and how to reach a person."""
-    out.append(
-        Say(
-            text=_(
-                inc.turn.language,
-                "Sorry, I didn't quite understand. Could you say it another way? If you'd like to talk to a person, just say so.",
-            )
-        )
-    )
-    return True
-
-
 MESSAGE_ROUTES: tuple[Route, ...] = (
     edited_step, language_reply, answer_reply, notice_language,
-    no_words, intent, pending_answer, welcome, apology,
+    no_words, talk.small_talk, talk.intents, pending_answer, welcome, talk.not_understood,
 )  # fmt: skip
 
 
@@ -217,7 +192,7 @@ def intent_button(inc: Incoming, out: list[Action]) -> bool:
     it = next((i for i in inc.book.intents if i.id == intent_id), None)
     if it is None:
         return False
-    run_intent(inc.book, inc.turn, it, out)
+    talk.run_intent(inc.book, inc.turn, it, out)
     return True
 
 
@@ -289,7 +264,7 @@ def matchers(book: FlowBook) -> tuple[norm.Matcher, ...]:
     if cached is None or cached[0] is not book:
         cached = _compiled = (
             book,
-            tuple(norm.compile_keywords(list(i.match)) for i in book.intents),
+            tuple(norm.compile_keywords(list(i.match)) for i in talk.all_intents(book)),
         )
     return cached[1]
 
@@ -354,11 +329,7 @@ def answer(
     if payload and not step.choices and payload.startswith(step.id + ":"):
         text, raw_payload = payload[len(step.id) + 1 :], None
     if runner.answer(book, turn, step, text or None, raw_payload):
-        choice = next((c for c in step.choices if c.key == turn.answers.get(step.id)), None)
-        if choice is not None and choice.goto:
-            runner.start_flow(book, turn, choice.goto, out)
-        else:
-            runner.resume(book, turn, out)
+        carry_on(book, turn, step, out)
         return True
     turn.retries += 1
     if turn.retries >= book.settings.max_retries:
@@ -374,6 +345,15 @@ def answer(
     out.append(Say(text=msg))
     out.append(Ask(step=step, text=runner.render(book, turn, step.text), retry=True))
     return False
+
+
+def carry_on(book: FlowBook, turn: Turn, step: Step, out: list[Action]) -> None:
+    """After a valid answer to ``step``: its choice's goto, else the rest of the flow."""
+    choice = next((c for c in step.choices if c.key == turn.answers.get(step.id)), None)
+    if choice is not None and choice.goto:
+        runner.start_flow(book, turn, choice.goto, out)
+    else:
+        runner.resume(book, turn, out)
 
 
 def switch_language(book: FlowBook, turn: Turn, text: str) -> None:

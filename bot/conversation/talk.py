@@ -1,0 +1,235 @@
+"""The conversation's routes besides answers: small talk, intents, and not understanding.
+
+- **Small talk** (``bot.text.smalltalk``): a whole message of salam, thanks, ok, emoji … at a
+  question gets a short courtesy (or none) and the question again, and is no failed try; at
+  a yes/no question or one with choices the answer is tried first ("জি", "ok" are yes).
+  After a flow it gets a short answer. Small talk with more words ("ধন্যবাদ, দাম কত?") lets
+  the intents try the other words.
+- **Intents**: every intent whose words a message has is found. An intent that acts (a
+  handoff, opt-out, goto, language or stage move) ends the turn alone: a high-priority one
+  (complaint, angry) first, else the first in the book's order. Otherwise every matching
+  answer is said, in one message, then the pending question. The framework adds the
+  ``angry`` built-in when the owner did not list it.
+- **Not understood**: the first time an apology, the second a different one that offers a
+  person, the third a handoff naming the messages. Counted in the conversation's ``state``
+  and reset by any message that is understood (``decide`` does that).
+"""
+
+from __future__ import annotations
+
+from bot.book.intents import builtin_intent
+from bot.book.types import FlowBook, Intent
+from bot.conversation import runner
+from bot.conversation.runner import Action, Ask, Handoff, Move, Say, Turn
+from bot.i18n import gettext as _
+from bot.text import norm, smalltalk
+from bot.text.payment import parse_payment_ref
+
+MISSES = "misses"  # turn.state: not-understood messages in a row
+MISSED = "missed"  # turn.state: their texts, for the handoff's reason
+# Built-ins the framework tries even when the owner did not list them.
+IMPLICIT = ("angry",)
+# Small talk that deserves its courtesy before an answer to the rest of the message.
+_COURTESY = ("salam", "greeting")
+
+
+def all_intents(book: FlowBook) -> tuple[Intent, ...]:
+    """The book's intents and the framework's implicit built-ins it does not list."""
+    listed = {i.use for i in book.intents if i.use}
+    return book.intents + tuple(builtin_intent(n) for n in IMPLICIT if n not in listed)
+
+
+def _acts(it: Intent) -> bool:
+    return bool(it.do or it.goto or it.stage)
+
+
+def _small_text(book: FlowBook, turn: Turn, kind: str, *, asking: bool) -> str | None:
+    """The owner's ``use: thanks``/``use: greeting`` text, else Barta's own."""
+    use = {"thanks": "thanks", "greeting": "greeting"}.get(kind)
+    owner = next((i for i in book.intents if use and i.use == use and i.say), None)
+    if owner is not None and owner.say is not None and not asking:
+        return runner.render(book, turn, owner.say)
+    text = smalltalk.reply(kind, turn.language, asking=asking)
+    if text is None and not asking:
+        return _(turn.language, "Anything else I can help you with? 😊")
+    return text
+
+
+def small_talk(inc: d.Incoming, out: list[Action]) -> bool:
+    """Salam, thanks, ok, emoji …: a courtesy and the question again, never a failed try."""
+    if not inc.tokens:
+        return False
+    st = smalltalk.small_talk(inc.text)
+    if st is None:
+        return False
+    book, turn, step = inc.book, inc.turn, inc.step
+    if not st.whole:  # the intents try the rest; the small talk is answered if nothing else is
+        inc.small = st.kind
+        inc.tokens = norm.tokens(st.rest_text)
+        return False
+    if step is not None:
+        if (step.type == "yes_no" or step.choices) and runner.answer(
+            book, turn, step, inc.text, None
+        ):
+            d.carry_on(book, turn, step, out)
+            return True
+        text = _small_text(book, turn, st.kind, asking=True)
+        if text:
+            out.append(Say(text=text))
+        d.repeat_question(book, turn, out)
+        return True
+    if inc.new:
+        d.start_new(book, turn, out)  # the welcome greets
+        return True
+    text = _small_text(book, turn, st.kind, asking=False)
+    if text:
+        out.append(Say(text=text))
+    return True
+
+
+def no_words(inc: d.Incoming, out: list[Action]) -> None:
+    """A like, a sticker or emoji alone: the question again, or a short answer after a flow."""
+    book, turn = inc.book, inc.turn
+    kind = smalltalk.classify(inc.text) if inc.text else "ack"
+    if kind is None:  # an angry or sad face: not small talk
+        if inc.step is not None:
+            d.repeat_question(book, turn, out)
+        return
+    if inc.step is not None:
+        text = _small_text(book, turn, kind, asking=True)
+        if text:
+            out.append(Say(text=text))
+        d.repeat_question(book, turn, out)
+        return
+    text = _small_text(book, turn, kind, asking=False)
+    if text:
+        out.append(Say(text=text))
+
+
+def intents(inc: d.Incoming, out: list[Action]) -> bool:
+    """Every intent the message matches: one that acts alone, or all the answers."""
+    book, turn = inc.book, inc.turn
+    found = [
+        it
+        for it, matcher in zip(all_intents(book), d.matchers(book), strict=True)
+        if matcher.matches_tokens(inc.tokens)
+    ]
+    if not found:
+        return False
+    acting = [it for it in found if _acts(it)]
+    if inc.small in _COURTESY:
+        courtesy = smalltalk.reply(inc.small, turn.language, asking=True)
+        if courtesy:
+            out.append(Say(text=courtesy))
+    if acting:
+        it = next((i for i in acting if i.priority == "high"), acting[0])
+        if inc.new and it.do is None and it.goto is None and it.say is not None:
+            _welcome_with(inc, [it], out)
+            return True
+        run_intent(book, turn, it, out, before=None if inc.new else inc.before, text=inc.text)
+        return True
+    answers = [it for it in found if it.say is not None]
+    if inc.new:
+        _welcome_with(inc, answers, out)
+        return True
+    said: set[str] = set()
+    for it in answers:
+        text = runner.render(book, turn, it.say) if it.say is not None else ""
+        if text and text not in said:
+            said.add(text)
+            out.append(Say(text=text))
+    d.repeat_question(book, turn, out)
+    return True
+
+
+def _welcome_with(inc: d.Incoming, its: list[Intent], out: list[Action]) -> None:
+    """First words are a question: welcome them, answer, then ask ours."""
+    book, turn = inc.book, inc.turn
+    for it in its:
+        _move(turn, it, out)
+    d.start_new(book, turn, out)
+    at = next((i for i, a in enumerate(out) if isinstance(a, Ask)), len(out))
+    for it in reversed(its):
+        if it.say is not None:
+            out.insert(at, Say(text=runner.render(book, turn, it.say)))
+
+
+def _move(turn: Turn, it: Intent, out: list[Action]) -> None:
+    """An intent's stage move, only when it is legal from here (never forced)."""
+    if it.stage and turn.stage != it.stage and turn.can_move(turn.stage, it.stage):
+        out.append(Move(it.stage, cause=f"intent {it.id}"))
+
+
+def run_intent(
+    book: FlowBook,
+    turn: Turn,
+    it: Intent,
+    out: list[Action],
+    before: str | None = None,
+    text: str = "",
+) -> None:
+    """``decide.run_intent`` with what built-ins add: a stage move, a payment reference."""
+    _move(turn, it, out)
+    if it.capture == "payment_ref" and text:
+        ref = parse_payment_ref(text)
+        if ref is not None:
+            turn.answers["payment_ref"] = ref.value
+    d.run_intent(book, turn, it, out, before=before)
+
+
+def not_understood(inc: d.Incoming, out: list[Action]) -> bool:
+    """Nothing else fits: small talk gets its answer, a bare payment reference goes to staff,
+    else an apology — a different one the second time, a person the third."""
+    book, turn, lang = inc.book, inc.turn, inc.turn.language
+    if inc.small is not None:
+        text = _small_text(book, turn, inc.small, asking=False)
+        if text:
+            out.append(Say(text=text))
+        return True
+    paid = next((i for i in all_intents(book) if i.capture == "payment_ref"), None)
+    if paid is not None and inc.text and len(inc.tokens) <= 3:
+        ref = parse_payment_ref(inc.text, expecting=True)
+        if ref is not None:
+            run_intent(book, turn, paid, out, text=inc.text)
+            turn.answers["payment_ref"] = ref.value
+            return True
+    misses = int(turn.state.get(MISSES) or 0) + 1
+    missed = [*list(turn.state.get(MISSED) or [])[-2:], inc.text[:80]]
+    if misses >= 3:
+        turn.state.pop(MISSES, None)
+        turn.state.pop(MISSED, None)
+        out.append(
+            Say(
+                text=_(
+                    lang,
+                    "Sorry that I couldn't understand you. A team member will read your messages and reply here.",
+                )
+            )
+        )
+        shown = " / ".join(f"«{m}»" for m in missed if m)
+        out.append(Handoff(text="", reason=f"not understood three times: {shown}"))
+        return True
+    turn.state[MISSES] = misses
+    turn.state[MISSED] = missed
+    if misses == 1:
+        msg = _(
+            lang,
+            "Sorry, I didn't quite understand. Could you say it another way? If you'd like to talk to a person, just say so.",
+        )
+    else:  # never the same apology twice in a row
+        msg = _(
+            lang,
+            'Sorry, I still couldn\'t follow. Write "human" and a team member will talk to you, or try other words.',
+        )
+    out.append(Say(text=msg))
+    return True
+
+
+def understood(turn: Turn) -> None:
+    """Any message that was understood starts the not-understood count again."""
+    turn.state.pop(MISSES, None)
+    turn.state.pop(MISSED, None)
+
+
+# Last, so that either module may be imported first: decide's routes table names ours.
+from bot.conversation import decide as d  # noqa: E402
