@@ -210,6 +210,6 @@ def builtin_intent(name: str) -> Intent:
     """A built-in the framework adds when the owner did not list it (``angry``)."""
     b = BUILTINS[name]
     return Intent(
-        b.name, b.match, None, b.do, None, b.priority, "", 0, use=b.name, stage=b.stage,
+        b.name, b.match, b.say, b.do, None, b.priority, "", 0, use=b.name, stage=b.stage,
         capture=b.capture,
     )  # fmt: skip

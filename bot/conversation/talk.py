@@ -33,10 +33,18 @@ IMPLICIT = ("angry",)
 _COURTESY = ("salam", "greeting")
 
 
+_all: tuple[FlowBook, tuple[Intent, ...]] | None = None
+
+
 def all_intents(book: FlowBook) -> tuple[Intent, ...]:
     """The book's intents and the framework's implicit built-ins it does not list."""
-    listed = {i.use for i in book.intents if i.use}
-    return book.intents + tuple(builtin_intent(n) for n in IMPLICIT if n not in listed)
+    global _all
+    cached = _all
+    if cached is None or cached[0] is not book:
+        listed = {i.use for i in book.intents if i.use}
+        extra = tuple(builtin_intent(n) for n in IMPLICIT if n not in listed)
+        cached = _all = (book, book.intents + extra)
+    return cached[1]
 
 
 def _acts(it: Intent) -> bool:
@@ -116,6 +124,8 @@ def intents(inc: d.Incoming, out: list[Action]) -> bool:
     ]
     if not found:
         return False
+    if len(found) > 1:
+        found = _widest(inc.book, found, inc.tokens)
     acting = [it for it in found if _acts(it)]
     if inc.small in _COURTESY:
         courtesy = smalltalk.reply(inc.small, turn.language, asking=True)
@@ -129,6 +139,8 @@ def intents(inc: d.Incoming, out: list[Action]) -> bool:
         run_intent(book, turn, it, out, before=None if inc.new else inc.before, text=inc.text)
         return True
     answers = [it for it in found if it.say is not None]
+    if len(answers) > 1:  # in the order the customer asked them
+        answers = _widest(book, answers, inc.tokens, by_place=True)
     if inc.new:
         _welcome_with(inc, answers, out)
         return True
@@ -140,6 +152,38 @@ def intents(inc: d.Incoming, out: list[Action]) -> bool:
             out.append(Say(text=text))
     d.repeat_question(book, turn, out)
     return True
+
+
+def _covered(matcher: norm.Matcher, toks: list[str]) -> frozenset[int]:
+    """The positions of the words a matcher's shortest phrases take in a message."""
+    out: set[int] = set()
+    for i in range(len(toks)):
+        for n in range(1, min(_LONGEST, len(toks) - i) + 1):
+            if matcher.matches_tokens(toks[i : i + n]):
+                if not matcher.matches_tokens(toks[i + 1 : i + n]):  # a phrase starts at i
+                    out.update(range(i, i + n))
+                break
+    return frozenset(out)
+
+
+_LONGEST = 6  # words in the longest phrase worth looking for
+
+
+def _widest(
+    book: FlowBook, found: list[Intent], toks: list[str], *, by_place: bool = False
+) -> list[Intent]:
+    """Drop an intent whose words are all part of another's phrase: "ক্যাশ অন ডেলিভারি"
+    is the cod question, not the delivery one too; "dam kom hobe" is bargaining, not the
+    price list. Only looked at when several intents match (rare: cheap enough).
+    ``by_place``: in the order the message says them, else in the book's."""
+    index = {id(it): n for n, it in enumerate(all_intents(book))}
+    cover = [_covered(d.matchers(book)[index[id(it)]], toks) for it in found]
+    kept = [
+        (min(mine, default=0), n, it)
+        for n, (it, mine) in enumerate(zip(found, cover, strict=True))
+        if not any(mine < c for c in cover)
+    ]
+    return [it for _, _, it in sorted(kept, key=lambda k: k[:2] if by_place else k[1:2])]
 
 
 def _welcome_with(inc: d.Incoming, its: list[Intent], out: list[Action]) -> None:
@@ -181,7 +225,7 @@ def not_understood(inc: d.Incoming, out: list[Action]) -> bool:
     """Nothing else fits: small talk gets its answer, a bare payment reference goes to staff,
     else an apology — a different one the second time, a person the third."""
     book, turn, lang = inc.book, inc.turn, inc.turn.language
-    if inc.small is not None:
+    if inc.small is not None and inc.small != "ack":  # "ok" beside unknown words says little
         text = _small_text(book, turn, inc.small, asking=False)
         if text:
             out.append(Say(text=text))
