@@ -81,7 +81,9 @@ def main() -> int:
         oks = results[category]
         total += len(oks)
         passed += sum(oks)
-        print(f"{category:<{width}}  {sum(oks):>6}  {len(oks):>5}  {100 * sum(oks) / len(oks):5.1f}%")
+        print(
+            f"{category:<{width}}  {sum(oks):>6}  {len(oks):>5}  {100 * sum(oks) / len(oks):5.1f}%"
+        )
     if total:
         print(f"{'overall':<{width}}  {passed:>6}  {total:>5}  {100 * passed / total:5.1f}%")
     print(f"({total} cases in {elapsed:.1f} s)")
