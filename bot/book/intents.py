@@ -168,11 +168,14 @@ def _use(c: Context, m: Map, at: Where) -> Intent | None:
     if iid is None:
         return None
     extra = m.get("match")
-    owner = [extra] if isinstance(extra, str | int) and not isinstance(extra, bool) else extra
-    if extra is not None and not isinstance(owner, list):
+    owner: list[Any] = []
+    if isinstance(extra, str | int) and not isinstance(extra, bool):
+        owner = [extra]
+    elif isinstance(extra, list):
+        owner = extra
+    elif extra is not None:
         r.error(m.where("match"), "intent.no_match", name=iid)
-        owner = []
-    words = (*b.match, *(str(w).strip() for w in owner or [] if str(w).strip()))
+    words = (*b.match, *(str(w).strip() for w in owner if str(w).strip()))
     say = (
         r.text(m["say"], m.where("say"), "the intent's say text", limit=TEXT_LIMIT)
         if "say" in m
