@@ -9,13 +9,20 @@ is dealt with, or False to let the next route try.
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from dataclasses import dataclass, field
-from typing import TypeAlias
-
-from bot.book.types import FlowBook, Intent, Step
+from bot.book.types import FlowBook, Step
 from bot.conversation import runner, talk
-from bot.conversation.runner import Action, Ask, Handoff, OptOut, Say, Turn
+from bot.conversation.acts import (  # noqa: F401  (matchers: the engine's import)
+    Incoming,
+    Route,
+    carry_on,
+    matchers,
+    repeat_question,
+    run_intent,
+    set_language,
+    start,
+    start_new,
+)
+from bot.conversation.runner import Action, Ask, Handoff, Say, Turn
 from bot.i18n import N_
 from bot.i18n import gettext as _
 from bot.messenger import policy
@@ -32,24 +39,6 @@ INVALID = {
     "date": N_("Please write a date, for example tomorrow or 25 December."),
     "yes_no": N_("Please answer yes or no."),
 }
-
-
-@dataclass
-class Incoming:
-    """One event while it is decided: what every route reads."""
-
-    book: FlowBook
-    turn: Turn
-    ev: Event
-    new: bool  # the customer's first event ever
-    text: str = ""
-    step: Step | None = None  # the question waiting for an answer
-    tokens: list[str] = field(default_factory=list)
-    before: str = ""  # the language before this message was noticed
-    small: str | None = None  # small talk beside other words ("ধন্যবাদ, দাম কত?"): its kind
-
-
-Route: TypeAlias = Callable[[Incoming, list[Action]], bool]
 
 
 def decide(book: FlowBook, turn: Turn, ev: Event, new: bool) -> list[Action]:
@@ -254,72 +243,6 @@ ROUTES: dict[str, tuple[Route, ...]] = {
 
 # --- what the routes share -----------------------------------------------------------------
 
-_compiled: tuple[FlowBook, tuple[norm.Matcher, ...]] | None = None
-
-
-def matchers(book: FlowBook) -> tuple[norm.Matcher, ...]:
-    """The book's intent keywords, compiled once (their vocabulary joins fuzzy matching)."""
-    global _compiled
-    cached = _compiled
-    if cached is None or cached[0] is not book:
-        cached = _compiled = (
-            book,
-            tuple(norm.compile_keywords(list(i.match)) for i in talk.all_intents(book)),
-        )
-    return cached[1]
-
-
-def start(book: FlowBook, turn: Turn, trigger: str, out: list[Action]) -> bool:
-    """Start the first flow for ``trigger``; False when there is none."""
-    flows = book.flows_for(trigger)
-    if not flows:
-        return False
-    runner.start_flow(book, turn, flows[0].id, out)
-    return True
-
-
-def start_new(book: FlowBook, turn: Turn, out: list[Action]) -> None:
-    """Welcome a new customer."""
-    start(book, turn, "first_message", out) or start(book, turn, "get_started", out)
-
-
-def run_intent(
-    book: FlowBook, turn: Turn, it: Intent, out: list[Action], before: str | None = None
-) -> None:
-    """Say the intent's answer and do what it does."""
-    if it.say is not None:
-        out.append(Say(text=runner.render(book, turn, it.say)))
-    action = it.do
-    if action == "handoff":
-        # The owner's say is the whole answer: no default thank-you after an apology.
-        text = None if it.say is None else ""
-        out.append(Handoff(text=text, reason=it.id, priority=it.priority))
-    elif action == "opt_out":
-        out.append(OptOut())
-        if it.say is None:
-            out.append(
-                Say(
-                    text=_(
-                        turn.language,
-                        "Done: you will get no more reminders from us. Write to us any time.",
-                    )
-                )
-            )
-    elif action == "goto" and it.goto:
-        runner.start_flow(book, turn, it.goto, out)
-    elif action == "language":
-        set_language(book, turn, it.language or "", out, before)
-        repeat_question(book, turn, out)
-    else:
-        repeat_question(book, turn, out)
-
-
-def repeat_question(book: FlowBook, turn: Turn, out: list[Action]) -> None:
-    """Ask the waiting question again, if there is one."""
-    step = runner.pending_step(book, turn)
-    if step is not None:
-        out.append(Ask(step=step, text=runner.render(book, turn, step.text)))
-
 
 def answer(
     book: FlowBook, turn: Turn, step: Step, text: str, payload: str | None, out: list[Action]
@@ -347,15 +270,6 @@ def answer(
     return False
 
 
-def carry_on(book: FlowBook, turn: Turn, step: Step, out: list[Action]) -> None:
-    """After a valid answer to ``step``: its choice's goto, else the rest of the flow."""
-    choice = next((c for c in step.choices if c.key == turn.answers.get(step.id)), None)
-    if choice is not None and choice.goto:
-        runner.start_flow(book, turn, choice.goto, out)
-    else:
-        runner.resume(book, turn, out)
-
-
 def switch_language(book: FlowBook, turn: Turn, text: str) -> None:
     """Follow a customer who writes a sentence in another of the book's languages."""
     detected = norm.detect_language(text)
@@ -368,13 +282,3 @@ def switch_language(book: FlowBook, turn: Turn, text: str) -> None:
     # A one-word answer ("Saree", "6000 taka") is not a switch; a sentence is.
     if (detected == "bn" and (bengali_script or words >= 2)) or (detected == "en" and words >= 3):
         turn.language = detected
-
-
-def set_language(
-    book: FlowBook, turn: Turn, lang: str, out: list[Action], before: str | None = None
-) -> None:
-    """Write in ``lang`` from now on, and say so, when the book has it and it is new."""
-    if lang in book.settings.languages and lang != (before or turn.language):
-        turn.language = lang
-        turn.state["language_set"] = True
-        out.append(Say(text=_(lang, "Sure, I'll write in English from now on.")))

@@ -17,9 +17,8 @@
 
 from __future__ import annotations
 
-from bot.book.intents import builtin_intent
 from bot.book.types import FlowBook, Intent
-from bot.conversation import runner
+from bot.conversation import acts, runner
 from bot.conversation.runner import Action, Ask, Handoff, Move, Say, Turn
 from bot.i18n import gettext as _
 from bot.text import norm, smalltalk
@@ -27,24 +26,8 @@ from bot.text.payment import parse_payment_ref
 
 MISSES = "misses"  # turn.state: not-understood messages in a row
 MISSED = "missed"  # turn.state: their texts, for the handoff's reason
-# Built-ins the framework tries even when the owner did not list them.
-IMPLICIT = ("angry",)
 # Small talk that deserves its courtesy before an answer to the rest of the message.
 _COURTESY = ("salam", "greeting")
-
-
-_all: tuple[FlowBook, tuple[Intent, ...]] | None = None
-
-
-def all_intents(book: FlowBook) -> tuple[Intent, ...]:
-    """The book's intents and the framework's implicit built-ins it does not list."""
-    global _all
-    cached = _all
-    if cached is None or cached[0] is not book:
-        listed = {i.use for i in book.intents if i.use}
-        extra = tuple(builtin_intent(n) for n in IMPLICIT if n not in listed)
-        cached = _all = (book, book.intents + extra)
-    return cached[1]
 
 
 def _acts(it: Intent) -> bool:
@@ -63,7 +46,7 @@ def _small_text(book: FlowBook, turn: Turn, kind: str, *, asking: bool) -> str |
     return text
 
 
-def small_talk(inc: d.Incoming, out: list[Action]) -> bool:
+def small_talk(inc: acts.Incoming, out: list[Action]) -> bool:
     """Salam, thanks, ok, emoji …: a courtesy and the question again, never a failed try."""
     if not inc.tokens:
         return False
@@ -79,15 +62,15 @@ def small_talk(inc: d.Incoming, out: list[Action]) -> bool:
         if (step.type == "yes_no" or step.choices) and runner.answer(
             book, turn, step, inc.text, None
         ):
-            d.carry_on(book, turn, step, out)
+            acts.carry_on(book, turn, step, out)
             return True
         text = _small_text(book, turn, st.kind, asking=True)
         if text:
             out.append(Say(text=text))
-        d.repeat_question(book, turn, out)
+        acts.repeat_question(book, turn, out)
         return True
     if inc.new:
-        d.start_new(book, turn, out)  # the welcome greets
+        acts.start_new(book, turn, out)  # the welcome greets
         return True
     text = _small_text(book, turn, st.kind, asking=False)
     if text:
@@ -95,31 +78,31 @@ def small_talk(inc: d.Incoming, out: list[Action]) -> bool:
     return True
 
 
-def no_words(inc: d.Incoming, out: list[Action]) -> None:
+def no_words(inc: acts.Incoming, out: list[Action]) -> None:
     """A like, a sticker or emoji alone: the question again, or a short answer after a flow."""
     book, turn = inc.book, inc.turn
     kind = smalltalk.classify(inc.text) if inc.text else "ack"
     if kind is None:  # an angry or sad face: not small talk
         if inc.step is not None:
-            d.repeat_question(book, turn, out)
+            acts.repeat_question(book, turn, out)
         return
     if inc.step is not None:
         text = _small_text(book, turn, kind, asking=True)
         if text:
             out.append(Say(text=text))
-        d.repeat_question(book, turn, out)
+        acts.repeat_question(book, turn, out)
         return
     text = _small_text(book, turn, kind, asking=False)
     if text:
         out.append(Say(text=text))
 
 
-def intents(inc: d.Incoming, out: list[Action]) -> bool:
+def intents(inc: acts.Incoming, out: list[Action]) -> bool:
     """Every intent the message matches: one that acts alone, or all the answers."""
     book, turn = inc.book, inc.turn
     found = [
         it
-        for it, matcher in zip(all_intents(book), d.matchers(book), strict=True)
+        for it, matcher in zip(acts.all_intents(book), acts.matchers(book), strict=True)
         if matcher.matches_tokens(inc.tokens)
     ]
     if not found:
@@ -150,7 +133,7 @@ def intents(inc: d.Incoming, out: list[Action]) -> bool:
         if text and text not in said:
             said.add(text)
             out.append(Say(text=text))
-    d.repeat_question(book, turn, out)
+    acts.repeat_question(book, turn, out)
     return True
 
 
@@ -176,8 +159,8 @@ def _widest(
     is the cod question, not the delivery one too; "dam kom hobe" is bargaining, not the
     price list. Only looked at when several intents match (rare: cheap enough).
     ``by_place``: in the order the message says them, else in the book's."""
-    index = {id(it): n for n, it in enumerate(all_intents(book))}
-    cover = [_covered(d.matchers(book)[index[id(it)]], toks) for it in found]
+    index = {id(it): n for n, it in enumerate(acts.all_intents(book))}
+    cover = [_covered(acts.matchers(book)[index[id(it)]], toks) for it in found]
     kept = [
         (min(mine, default=0), n, it)
         for n, (it, mine) in enumerate(zip(found, cover, strict=True))
@@ -186,12 +169,12 @@ def _widest(
     return [it for _, _, it in sorted(kept, key=lambda k: k[:2] if by_place else k[1:2])]
 
 
-def _welcome_with(inc: d.Incoming, its: list[Intent], out: list[Action]) -> None:
+def _welcome_with(inc: acts.Incoming, its: list[Intent], out: list[Action]) -> None:
     """First words are a question: welcome them, answer, then ask ours."""
     book, turn = inc.book, inc.turn
     for it in its:
         _move(turn, it, out)
-    d.start_new(book, turn, out)
+    acts.start_new(book, turn, out)
     at = next((i for i, a in enumerate(out) if isinstance(a, Ask)), len(out))
     for it in reversed(its):
         if it.say is not None:
@@ -218,10 +201,10 @@ def run_intent(
         ref = parse_payment_ref(text)
         if ref is not None:
             turn.answers["payment_ref"] = ref.value
-    d.run_intent(book, turn, it, out, before=before)
+    acts.run_intent(book, turn, it, out, before=before)
 
 
-def not_understood(inc: d.Incoming, out: list[Action]) -> bool:
+def not_understood(inc: acts.Incoming, out: list[Action]) -> bool:
     """Nothing else fits: small talk gets its answer, a bare payment reference goes to staff,
     else an apology — a different one the second time, a person the third."""
     book, turn, lang = inc.book, inc.turn, inc.turn.language
@@ -230,7 +213,7 @@ def not_understood(inc: d.Incoming, out: list[Action]) -> bool:
         if text:
             out.append(Say(text=text))
         return True
-    paid = next((i for i in all_intents(book) if i.capture == "payment_ref"), None)
+    paid = next((i for i in acts.all_intents(book) if i.capture == "payment_ref"), None)
     if paid is not None and inc.text and len(inc.tokens) <= 3:
         ref = parse_payment_ref(inc.text, expecting=True)
         if ref is not None:
@@ -273,7 +256,3 @@ def understood(turn: Turn) -> None:
     """Any message that was understood starts the not-understood count again."""
     turn.state.pop(MISSES, None)
     turn.state.pop(MISSED, None)
-
-
-# Last, so that either module may be imported first: decide's routes table names ours.
-from bot.conversation import decide as d  # noqa: E402
