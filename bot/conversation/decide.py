@@ -257,7 +257,9 @@ def answer(
     turn.retries += 1
     if turn.retries >= book.settings.max_retries:
         turn.retries = 0
-        out.append(Handoff(text=None, reason=f"stuck: {step.id}"))
+        # Not the default "Thank you!…": after answers that did not work, an apology.
+        out.append(Say(text=_(turn.language, talk.SORRY_HANDOFF)))
+        out.append(Handoff(text="", reason=f"stuck: {step.id}"))
         return False
     if step.invalid:
         msg = runner.render(book, turn, step.invalid)

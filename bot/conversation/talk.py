@@ -20,10 +20,15 @@ from __future__ import annotations
 from bot.book.types import FlowBook, Intent
 from bot.conversation import acts, runner
 from bot.conversation.runner import Action, Ask, Handoff, Move, Say, Turn
+from bot.i18n import N_
 from bot.i18n import gettext as _
 from bot.text import norm, smalltalk
 from bot.text.payment import parse_payment_ref
 
+# Before a handoff because the bot could not follow (a miss or a question, too often).
+SORRY_HANDOFF = N_(
+    "Sorry that I couldn't understand you. A team member will read your messages and reply here."
+)
 MISSES = "misses"  # turn.state: not-understood messages in a row
 MISSED = "missed"  # turn.state: their texts, for the handoff's reason
 # Small talk that deserves its courtesy before an answer to the rest of the message.
@@ -225,14 +230,7 @@ def not_understood(inc: acts.Incoming, out: list[Action]) -> bool:
     if misses >= 3:
         turn.state.pop(MISSES, None)
         turn.state.pop(MISSED, None)
-        out.append(
-            Say(
-                text=_(
-                    lang,
-                    "Sorry that I couldn't understand you. A team member will read your messages and reply here.",
-                )
-            )
-        )
+        out.append(Say(text=_(lang, SORRY_HANDOFF)))
         shown = " / ".join(f"«{m}»" for m in missed if m)
         out.append(Handoff(text="", reason=f"not understood three times: {shown}"))
         return True
