@@ -4,7 +4,8 @@
 Label, OptOut) for one message, postback or referral, and moves ``turn`` on (language,
 answers, flow position); the engine writes both. Each kind of event is tried against an
 ordered table of routes: a route appends its actions to ``out`` and says True when the event
-is dealt with, or False to let the next route try.
+is dealt with, or False to let the next route try. Small talk, intents and what happens
+when nothing is understood are routes of ``talk``; what the routes share is in ``acts``.
 """
 
 from __future__ import annotations
