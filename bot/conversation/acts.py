@@ -31,6 +31,7 @@ class Incoming:
     tokens: list[str] = field(default_factory=list)
     before: str = ""  # the language before this message was noticed
     small: str | None = None  # small talk beside other words ("ধন্যবাদ, দাম কত?"): its kind
+    asked_ref: bool = False  # the bot's last answer asked for a payment reference
 
 
 Route: TypeAlias = Callable[[Incoming, list[Action]], bool]

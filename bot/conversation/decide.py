@@ -48,6 +48,7 @@ def decide(book: FlowBook, turn: Turn, ev: Event, new: bool) -> list[Action]:
     inc = Incoming(book, turn, ev, new, text=(ev.text or "").strip())
     inc.step = runner.pending_step(book, turn)
     inc.before = turn.language
+    inc.asked_ref = bool(turn.state.pop(talk.ASKED_REF, False))
     out: list[Action] = []
     for route in table:
         if route(inc, out):

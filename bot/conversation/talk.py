@@ -29,6 +29,9 @@ from bot.text.payment import parse_payment_ref
 SORRY_HANDOFF = N_(
     "Sorry that I couldn't understand you. A team member will read your messages and reply here."
 )
+ASKED_REF = "asked_ref"  # turn.state: an answer just asked for a payment reference
+# Words in an answer that asks for one ("…শেষের ৪টি সংখ্যা এখানে লিখে দিন").
+_ASKS_REF = ("শেষের", "শেষ ৪", "last 4", "last digits", "transaction", "ট্রানজেকশন", "trxid")
 MISSES = "misses"  # turn.state: not-understood messages in a row
 MISSED = "missed"  # turn.state: their texts, for the handoff's reason
 # Small talk that deserves its courtesy before an answer to the rest of the message.
@@ -138,6 +141,8 @@ def intents(inc: acts.Incoming, out: list[Action]) -> bool:
         if text and text not in said:
             said.add(text)
             out.append(Say(text=text))
+            if any(w in text.lower() for w in _ASKS_REF):
+                turn.state[ASKED_REF] = True
     acts.repeat_question(book, turn, out)
     return True
 
@@ -211,7 +216,10 @@ def run_intent(
 
 def not_understood(inc: acts.Incoming, out: list[Action]) -> bool:
     """Nothing else fits: small talk gets its answer, a bare payment reference goes to staff,
-    else an apology — a different one the second time, a person the third."""
+    else an apology — a different one the second time, a person the third.
+
+    A payment reference alone: a transaction id any time; bare digits only right after an
+    answer that asked for them (the owner's payment text)."""
     book, turn, lang = inc.book, inc.turn, inc.turn.language
     if inc.small is not None and inc.small != "ack":  # "ok" beside unknown words says little
         text = _small_text(book, turn, inc.small, asking=False)
@@ -220,7 +228,8 @@ def not_understood(inc: acts.Incoming, out: list[Action]) -> bool:
         return True
     paid = next((i for i in acts.all_intents(book) if i.capture == "payment_ref"), None)
     if paid is not None and inc.text and len(inc.tokens) <= 3:
-        ref = parse_payment_ref(inc.text, expecting=True)
+        # A bare "৪৫৬৭" is last digits only right after an answer that asked for them.
+        ref = parse_payment_ref(inc.text, expecting=inc.asked_ref)
         if ref is not None:
             run_intent(book, turn, paid, out, text=inc.text)
             turn.answers["payment_ref"] = ref.value
