@@ -7,8 +7,10 @@ engine carries the actions out.
 from __future__ import annotations
 
 from collections.abc import Callable
+from types import MappingProxyType
 from typing import Any
 
+from bot.book.builtins import BUILTINS, Builtin
 from bot.book.context import Context
 from bot.book.loader import Map
 from bot.book.messages import message
@@ -92,7 +94,15 @@ def compile_intents(c: Context, value: Any, where: Where) -> tuple[Intent, ...]:
         if not isinstance(m, Map):
             r.error(at, "intent.wrong", kind=kind_of(m))
             continue
-        r.keys(m, ("id", "match", "say", "do", "goto", "priority", "language"), "an intent")
+        r.keys(m, ("id", "use", "match", "say", "do", "goto", "priority", "language"), "an intent")
+        if "use" in m:
+            it = _use(c, m, at)
+            if it is not None:
+                if it.id in seen:
+                    r.error(at, "intent.twice", id=it.id, line=seen[it.id])
+                seen.setdefault(it.id, at[1])
+                out.append(it)
+            continue
         iid = r.word(m["id"], m.where("id"), "intent id", FLOW_ID) if "id" in m else None
         if "id" not in m:
             r.error(at, "intent.no_id")
@@ -137,3 +147,72 @@ def compile_intents(c: Context, value: Any, where: Where) -> tuple[Intent, ...]:
                 )
             )
     return tuple(out)
+
+
+def _use(c: Context, m: Map, at: Where) -> Intent | None:
+    """``- use: <built-in>``: Barta's words and defaults, with the owner's additions.
+
+    The owner's ``match:`` words join the built-in's; ``say:``, ``do:`` and ``priority:``
+    replace its defaults; ``id:`` names it (the built-in's name otherwise).
+    """
+    r = c.r
+    name = m["use"]
+    b = BUILTINS.get(name) if isinstance(name, str) else None
+    if b is None:
+        hint = suggest(str(name), BUILTINS)
+        r.error(
+            m.where("use"), "intent.use_unknown", name=name, hint=hint, names=", ".join(BUILTINS)
+        )
+        return None
+    iid = r.word(m["id"], m.where("id"), "intent id", FLOW_ID) if "id" in m else b.name
+    if iid is None:
+        return None
+    extra = m.get("match")
+    owner: list[Any] = []
+    if isinstance(extra, str | int) and not isinstance(extra, bool):
+        owner = [extra]
+    elif isinstance(extra, list):
+        owner = extra
+    elif extra is not None:
+        r.error(m.where("match"), "intent.no_match", name=iid)
+    words = (*b.match, *(str(w).strip() for w in owner if str(w).strip()))
+    say = (
+        r.text(m["say"], m.where("say"), "the intent's say text", limit=TEXT_LIMIT)
+        if "say" in m
+        else _default_say(c, b)
+    )
+    fields: dict[str, Any] = {"priority": b.priority, "language": None}
+    do, given = b.do, m
+    if m.get("do") or "goto" in m or "language" in m:
+        do, given = intent_do(c, m)
+        if do is not None and do != "handoff":
+            INTENT_ACTIONS[do](c, given, fields)
+    if do == "handoff" and "priority" in m:
+        fields["priority"] = r.choice(m["priority"], m.where("priority"), "priority", PRIORITIES)
+    src = given if "goto" in given else m
+    goto = r.word(src["goto"], src.where("goto"), "goto") if src.get("goto") is not None else None
+    if goto:
+        c.refs.flow(goto, src.where("goto"), f"intent {iid!r} goto")
+    return Intent(
+        iid, words, say, do, goto, fields["priority"] or "normal", at[0], at[1],
+        fields["language"], use=b.name, stage=b.stage, capture=b.capture,
+    )  # fmt: skip
+
+
+def _default_say(c: Context, b: Builtin) -> Any:
+    """The built-in's text in the book's languages (a setting it names must be defined)."""
+    defined = dict.fromkeys(c.refs.settings, True)
+    text = b.default_say(defined)
+    if text is None:
+        return None
+    langs = c.r.languages
+    return MappingProxyType({lang: text.get(lang, text["en"]) for lang in langs})
+
+
+def builtin_intent(name: str) -> Intent:
+    """A built-in the framework adds when the owner did not list it (``angry``)."""
+    b = BUILTINS[name]
+    return Intent(
+        b.name, b.match, b.say, b.do, None, b.priority, "", 0, use=b.name, stage=b.stage,
+        capture=b.capture,
+    )  # fmt: skip

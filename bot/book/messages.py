@@ -193,6 +193,7 @@ MESSAGES: dict[str, str] = {
     "intent.twice": "intent id {id!r} is used twice (first on line {line})",
     "intent.no_match": "intent {name!r} matches nothing: give match: a word or a list of words",
     "intent.nothing": "intent {name!r} does nothing: give it say: or do:",
+    "intent.use_unknown": "there is no built-in intent {name!r}{hint}; the built-ins: {names}",
     # --- message parts (bot.book.parts) --------------------------------------------------------
     "choices.wrong": (
         "choices should be a map of key: label lines (like saree: {{bn: শাড়ি, en: Saree}}), "

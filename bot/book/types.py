@@ -103,6 +103,9 @@ class Intent:
     file: str
     line: int
     language: str | None = None  # for do: language
+    use: str | None = None  # the built-in it is (bot.book.builtins), for `- use: <name>`
+    stage: str | None = None  # move the lead here when the move is legal (discount)
+    capture: str | None = None  # "payment_ref": save the payment reference the message gives
 
 
 @dataclass(frozen=True)

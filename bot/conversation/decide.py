@@ -4,18 +4,26 @@
 Label, OptOut) for one message, postback or referral, and moves ``turn`` on (language,
 answers, flow position); the engine writes both. Each kind of event is tried against an
 ordered table of routes: a route appends its actions to ``out`` and says True when the event
-is dealt with, or False to let the next route try.
+is dealt with, or False to let the next route try. Small talk, intents and what happens
+when nothing is understood are routes of ``talk``; what the routes share is in ``acts``.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from dataclasses import dataclass, field
-from typing import TypeAlias
-
-from bot.book.types import FlowBook, Intent, Step
-from bot.conversation import runner
-from bot.conversation.runner import Action, Ask, Handoff, OptOut, Say, Turn
+from bot.book.types import FlowBook, Step
+from bot.conversation import runner, talk
+from bot.conversation.acts import (  # noqa: F401  (matchers: the engine's import)
+    Incoming,
+    Route,
+    carry_on,
+    matchers,
+    repeat_question,
+    run_intent,
+    set_language,
+    start,
+    start_new,
+)
+from bot.conversation.runner import Action, Ask, Handoff, Say, Turn
 from bot.i18n import N_
 from bot.i18n import gettext as _
 from bot.messenger import policy
@@ -34,33 +42,19 @@ INVALID = {
 }
 
 
-@dataclass
-class Incoming:
-    """One event while it is decided: what every route reads."""
-
-    book: FlowBook
-    turn: Turn
-    ev: Event
-    new: bool  # the customer's first event ever
-    text: str = ""
-    step: Step | None = None  # the question waiting for an answer
-    tokens: list[str] = field(default_factory=list)
-    before: str = ""  # the language before this message was noticed
-
-
-Route: TypeAlias = Callable[[Incoming, list[Action]], bool]
-
-
 def decide(book: FlowBook, turn: Turn, ev: Event, new: bool) -> list[Action]:
     """The Actions one message, postback or referral leads to; ``turn`` moves on with them."""
     table = ROUTES.get(ev.kind, MESSAGE_ROUTES)
     inc = Incoming(book, turn, ev, new, text=(ev.text or "").strip())
     inc.step = runner.pending_step(book, turn)
     inc.before = turn.language
+    inc.asked_ref = bool(turn.state.pop(talk.ASKED_REF, False))
     out: list[Action] = []
     for route in table:
         if route(inc, out):
             break
+    if route is not talk.not_understood:
+        talk.understood(turn)
     return out
 
 
@@ -126,24 +120,9 @@ def no_words(inc: Incoming, out: list[Action]) -> bool:
     elif ev.attachments and sticker is None and step is not None:
         out.append(Say(text=_(turn.language, "Thank you for the picture!")))
         repeat_question(book, turn, out)
+    elif sticker is not None or (inc.text and not ev.attachments):
+        talk.no_words(inc, out)  # a like, a sticker, emoji: small talk
     return True
-
-
-def intent(inc: Incoming, out: list[Action]) -> bool:
-    """The first intent whose keywords the message has."""
-    book, turn = inc.book, inc.turn
-    for it, matcher in zip(book.intents, matchers(book), strict=True):
-        if not matcher.matches_tokens(inc.tokens):
-            continue
-        if inc.new and it.do is None and it.goto is None and it.say is not None:
-            # First words are a question: welcome them, answer, then ask ours.
-            start_new(book, turn, out)
-            at = next((i for i, a in enumerate(out) if isinstance(a, Ask)), len(out))
-            out.insert(at, Say(text=runner.render(book, turn, it.say)))
-            return True
-        run_intent(book, turn, it, out, before=None if inc.new else inc.before)
-        return True
-    return False
 
 
 def pending_answer(inc: Incoming, out: list[Action]) -> bool:
@@ -162,22 +141,9 @@ def welcome(inc: Incoming, out: list[Action]) -> bool:
     return True
 
 
-def apology(inc: Incoming, out: list[Action]) -> bool:
-    """Nothing else fits: say so, and how to reach a person."""
-    out.append(
-        Say(
-            text=_(
-                inc.turn.language,
-                "Sorry, I didn't quite understand. Could you say it another way? If you'd like to talk to a person, just say so.",
-            )
-        )
-    )
-    return True
-
-
 MESSAGE_ROUTES: tuple[Route, ...] = (
     edited_step, language_reply, answer_reply, notice_language,
-    no_words, intent, pending_answer, welcome, apology,
+    no_words, talk.small_talk, talk.intents, pending_answer, welcome, talk.not_understood,
 )  # fmt: skip
 
 
@@ -217,7 +183,7 @@ def intent_button(inc: Incoming, out: list[Action]) -> bool:
     it = next((i for i in inc.book.intents if i.id == intent_id), None)
     if it is None:
         return False
-    run_intent(inc.book, inc.turn, it, out)
+    talk.run_intent(inc.book, inc.turn, it, out)
     return True
 
 
@@ -279,72 +245,6 @@ ROUTES: dict[str, tuple[Route, ...]] = {
 
 # --- what the routes share -----------------------------------------------------------------
 
-_compiled: tuple[FlowBook, tuple[norm.Matcher, ...]] | None = None
-
-
-def matchers(book: FlowBook) -> tuple[norm.Matcher, ...]:
-    """The book's intent keywords, compiled once (their vocabulary joins fuzzy matching)."""
-    global _compiled
-    cached = _compiled
-    if cached is None or cached[0] is not book:
-        cached = _compiled = (
-            book,
-            tuple(norm.compile_keywords(list(i.match)) for i in book.intents),
-        )
-    return cached[1]
-
-
-def start(book: FlowBook, turn: Turn, trigger: str, out: list[Action]) -> bool:
-    """Start the first flow for ``trigger``; False when there is none."""
-    flows = book.flows_for(trigger)
-    if not flows:
-        return False
-    runner.start_flow(book, turn, flows[0].id, out)
-    return True
-
-
-def start_new(book: FlowBook, turn: Turn, out: list[Action]) -> None:
-    """Welcome a new customer."""
-    start(book, turn, "first_message", out) or start(book, turn, "get_started", out)
-
-
-def run_intent(
-    book: FlowBook, turn: Turn, it: Intent, out: list[Action], before: str | None = None
-) -> None:
-    """Say the intent's answer and do what it does."""
-    if it.say is not None:
-        out.append(Say(text=runner.render(book, turn, it.say)))
-    action = it.do
-    if action == "handoff":
-        # The owner's say is the whole answer: no default thank-you after an apology.
-        text = None if it.say is None else ""
-        out.append(Handoff(text=text, reason=it.id, priority=it.priority))
-    elif action == "opt_out":
-        out.append(OptOut())
-        if it.say is None:
-            out.append(
-                Say(
-                    text=_(
-                        turn.language,
-                        "Done: you will get no more reminders from us. Write to us any time.",
-                    )
-                )
-            )
-    elif action == "goto" and it.goto:
-        runner.start_flow(book, turn, it.goto, out)
-    elif action == "language":
-        set_language(book, turn, it.language or "", out, before)
-        repeat_question(book, turn, out)
-    else:
-        repeat_question(book, turn, out)
-
-
-def repeat_question(book: FlowBook, turn: Turn, out: list[Action]) -> None:
-    """Ask the waiting question again, if there is one."""
-    step = runner.pending_step(book, turn)
-    if step is not None:
-        out.append(Ask(step=step, text=runner.render(book, turn, step.text)))
-
 
 def answer(
     book: FlowBook, turn: Turn, step: Step, text: str, payload: str | None, out: list[Action]
@@ -354,16 +254,14 @@ def answer(
     if payload and not step.choices and payload.startswith(step.id + ":"):
         text, raw_payload = payload[len(step.id) + 1 :], None
     if runner.answer(book, turn, step, text or None, raw_payload):
-        choice = next((c for c in step.choices if c.key == turn.answers.get(step.id)), None)
-        if choice is not None and choice.goto:
-            runner.start_flow(book, turn, choice.goto, out)
-        else:
-            runner.resume(book, turn, out)
+        carry_on(book, turn, step, out)
         return True
     turn.retries += 1
     if turn.retries >= book.settings.max_retries:
         turn.retries = 0
-        out.append(Handoff(text=None, reason=f"stuck: {step.id}"))
+        # Not the default "Thank you!…": after answers that did not work, an apology.
+        out.append(Say(text=_(turn.language, talk.SORRY_HANDOFF)))
+        out.append(Handoff(text="", reason=f"stuck: {step.id}"))
         return False
     if step.invalid:
         msg = runner.render(book, turn, step.invalid)
@@ -388,13 +286,3 @@ def switch_language(book: FlowBook, turn: Turn, text: str) -> None:
     # A one-word answer ("Saree", "6000 taka") is not a switch; a sentence is.
     if (detected == "bn" and (bengali_script or words >= 2)) or (detected == "en" and words >= 3):
         turn.language = detected
-
-
-def set_language(
-    book: FlowBook, turn: Turn, lang: str, out: list[Action], before: str | None = None
-) -> None:
-    """Write in ``lang`` from now on, and say so, when the book has it and it is new."""
-    if lang in book.settings.languages and lang != (before or turn.language):
-        turn.language = lang
-        turn.state["language_set"] = True
-        out.append(Say(text=_(lang, "Sure, I'll write in English from now on.")))

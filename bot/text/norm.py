@@ -169,7 +169,7 @@ def _message(toks: tuple[str, ...]) -> tuple[tuple[frozenset[str], ...], frozens
 class Matcher:
     """Keyword phrases compiled for fast matching against normalised message tokens."""
 
-    __slots__ = ("phrases", "_singles", "_multi")
+    __slots__ = ("phrases", "_singles", "_multi", "_firsts")
 
     def __init__(self, phrases: Iterable[str]) -> None:
         self.phrases: tuple[str, ...] = tuple(phrases)
@@ -188,6 +188,8 @@ class Matcher:
                 multi.append(forms)
         self._singles = frozenset(singles)
         self._multi = tuple(multi)
+        # Every phrase needs its first word: a message with none of them skips the loop.
+        self._firsts = frozenset().union(*(p[0] for p in multi))
         _add_vocab(latin)
 
     def matches(self, text_or_tokens: str | list[str]) -> bool:
@@ -202,6 +204,8 @@ class Matcher:
         per, union = _message(tuple(toks))
         if not self._singles.isdisjoint(union):
             return True
+        if self._firsts.isdisjoint(union):
+            return False
         for phrase in self._multi:
             if any(f.isdisjoint(union) for f in phrase):
                 continue  # some word of the phrase is nowhere in the message

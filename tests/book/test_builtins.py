@@ -1,11 +1,14 @@
 """Tests for bot/book/builtins.py: the built-in intents' words, actions and texts."""
 
 import re
+from pathlib import Path
 
 import pytest
 
 from bot.book.builtins import BUILTINS, OVERLAPS
 from bot.text import norm
+
+ROOT = Path(__file__).resolve().parents[2]
 
 MESSAGES = {
     "complaint": [
@@ -152,3 +155,81 @@ def test_builtins_are_frozen():
         BUILTINS["stop"] = BUILTINS["human"]  # type: ignore[index]
     with pytest.raises(AttributeError):
         BUILTINS["stop"].do = "handoff"  # type: ignore[misc]
+
+
+# --- `- use: <name>` in flows.yaml ---------------------------------------------------------
+
+USE_HEAD = """\
+settings:
+  business: {bn: দোকান, en: The shop}
+  languages: [bn, en]
+flows:
+  welcome:
+    start_on: [first_message]
+    steps:
+      - end
+intents:
+"""  # the first intent is on line 10
+
+
+def _book(intents: str):
+    from bot.book.compiler import book_from_string
+
+    return book_from_string(USE_HEAD + intents)
+
+
+def _problems(intents: str) -> list[str]:
+    from bot.book.compiler import check_string
+
+    return [str(p) for p in check_string(USE_HEAD + intents)]
+
+
+def test_use_brings_the_builtin_words_action_and_texts():
+    (it,) = _book("  - use: complaint\n").intents
+    assert it.id == "complaint" and it.use == "complaint"
+    assert it.do == "handoff" and it.priority == "high"
+    assert "refund" in it.match
+    assert it.say is not None and "দুঃখিত" in it.say["bn"] and "sorry" in it.say["en"]
+
+
+def test_use_adds_the_owner_words_and_takes_the_owner_texts():
+    (it,) = _book(
+        '  - use: discount\n    match: [dor kom]\n    say: {bn: "ছাড় নেই", en: "No discount"}\n'
+    ).intents
+    assert it.match[-1] == "dor kom" and "dam kom" in it.match
+    assert dict(it.say or {}) == {"bn": "ছাড় নেই", "en": "No discount"}
+    assert it.stage == "negotiation" and it.do is None
+
+
+def test_use_may_change_the_action_and_the_priority():
+    (human,) = _book("  - use: human\n    priority: high\n").intents
+    assert human.do == "handoff" and human.priority == "high"
+    (complaint,) = _book("  - use: complaint\n    do: goto\n    goto: welcome\n").intents
+    assert complaint.do == "goto" and complaint.goto == "welcome"
+
+
+def test_payment_done_captures_the_reference():
+    (it,) = _book("  - use: payment_done\n").intents
+    assert it.capture == "payment_ref" and it.do == "handoff"
+
+
+def test_an_unknown_builtin_is_an_error_with_did_you_mean():
+    found = _problems("  - use: complaints\n")
+    assert len(found) == 1
+    assert found[0].startswith("flows.yaml:10: there is no built-in intent 'complaints'")
+    assert "did you mean" in found[0] and "complaint" in found[0]
+
+
+def test_a_builtin_used_twice_is_an_error():
+    found = _problems("  - use: human\n  - use: human\n")
+    assert any("used twice" in p for p in found)
+
+
+def test_the_demo_and_the_examples_use_builtins():
+    from bot.book.compiler import load_book
+
+    for path in ("flows.yaml", "flows/examples/cake_shop.yaml", "flows/examples/tutoring.yaml"):
+        book, found = load_book(str(ROOT / path))
+        assert book is not None, found
+        used = {i.use for i in book.intents if i.use}
+        assert {"complaint", "discount", "stop", "human"} <= used, path

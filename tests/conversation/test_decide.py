@@ -143,8 +143,8 @@ CASES = [
      ["say:Thank you for the picture!", NEED_EN], "en"),
     ("no words: a new customer's sticker is welcomed",
      turn(), msg(sticker_id="123"), True, ["say:স্বাগতম!", NEED_BN], "bn"),
-    ("no words: an emoji alone, nothing waiting",
-     turn(), msg("😀"), False, [], "bn"),
+    ("no words: an emoji alone, nothing waiting, gets a short answer (issue 11)",
+     turn(), msg("😀"), False, ["say:আর কিছু জানার থাকলে বলুন 😊"], "bn"),
     ("intent in Bangla: a person",
      turn("need"), msg("মানুষ চাই"), False, ["handoff:human"], "bn"),
     ("intent in romanized Bangla: the price, then the question again",
@@ -171,7 +171,9 @@ CASES = [
      turn("need"), msg("blah blah"), False,
      [f"say:{_('bn', 'Please pick one of the options below.')}", f"{NEED_BN} (again)"], "bn"),
     ("pending answer: invalid too often, handed off",
-     turn("need", retries=1), msg("blah blah"), False, ["handoff:stuck: need"], "bn"),
+     turn("need", retries=1), msg("blah blah"), False,
+     ["say:দুঃখিত, আপনার কথা ঠিক বুঝতে পারছি না। আমাদের একজন প্রতিনিধি আপনার মেসেজগুলো দেখে এখানেই উত্তর দেবেন।",
+      "handoff:stuck: need"], "bn"),
     ("welcome: a new customer's Bangla greeting",
      turn(), msg("আসসালামু আলাইকুম"), True, ["say:স্বাগতম!", NEED_BN], "bn"),
     ("welcome: a new customer's English greeting",
@@ -236,5 +238,5 @@ def test_message_routes_run_in_the_documented_order():
     names = [r.__name__ for r in decide_module.MESSAGE_ROUTES]
     assert names == [
         "edited_step", "language_reply", "answer_reply", "notice_language",
-        "no_words", "intent", "pending_answer", "welcome", "apology",
+        "no_words", "small_talk", "intents", "pending_answer", "welcome", "not_understood",
     ]  # fmt: skip

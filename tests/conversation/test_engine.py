@@ -137,7 +137,9 @@ def test_invalid_answers_are_asked_again_then_a_human_takes_over(app, customer):
     assert c.says("জানি না") == [one("অনুগ্রহ করে একটা সংখ্যা লিখুন, যেমন ২০০০।", BUDGET_BN)]
     assert c.conversation()["retries"] == 1
     replies = c.says("অনেক")
-    assert replies == ["ধন্যবাদ! আমাদের একজন প্রতিনিধি শিগগিরই আপনার সাথে কথা বলবেন।"]
+    # an apology, not "ধন্যবাদ!" (issue 11), and the hours when closed
+    assert replies[0].startswith("দুঃখিত, আপনার কথা ঠিক বুঝতে পারছি না।")
+    assert "ধন্যবাদ" not in replies[0]
     [item] = open_queue(app)
     assert item["reason"] == "stuck: budget"
     assert c.conversation()["bot_paused"] == 1
@@ -242,8 +244,9 @@ def test_non_text_messages_get_a_sensible_reply_or_none(app, customer, kind):
     replies = c.replies()
     if kind == "image":
         assert replies == [one("ছবিটার জন্য ধন্যবাদ!", NEED_BN)]
-    else:
-        assert replies == []
+    else:  # small talk at a question: the question again, no failed try (issue 11)
+        assert replies == [NEED_BN]
+        assert c.conversation()["retries"] == 0
     db = c.runtime.db()
     assert db.execute("SELECT count(*) FROM inbox WHERE status != 'done'").fetchone()[0] == 0
 
@@ -311,7 +314,8 @@ def test_a_customer_back_after_days_with_nothing_pending_gets_a_polite_answer(ap
     for text in ("Hello, I am looking for clothes", "3", "1000", "01711223344", "no"):
         c.says(text)
     assert c.conversation()["flow"] is None
-    assert c.says("hmm") == [
+    assert c.says("hmm") == ["Anything else I can help you with? 😊"]  # small talk
+    assert c.says("blorp zzzt") == [
         "Sorry, I didn't quite understand. Could you say it another way? "
         "If you'd like to talk to a person, just say so."
     ]

@@ -1,0 +1,115 @@
+"""bot/conversation/talk.py: small talk, several intents in one message, built-ins' effects
+and the not-understood count, driven through ``decide`` (no database)."""
+
+from __future__ import annotations
+
+from bot.book.compiler import book_from_string
+from bot.conversation.decide import decide
+from bot.conversation.runner import Handoff, Move, Say
+from tests.conversation.test_decide import HAPPY_BN, NEED_BN, msg, said, turn
+
+BOOK = book_from_string(
+    """
+settings:
+  business: {bn: টেস্ট শপ, en: Test Shop}
+  languages: [bn, en]
+
+intents:
+  - use: discount
+    say: {bn: "ছাড় নেই", en: "No discount"}
+  - use: payment_done
+  - use: thanks
+    say: {bn: "আপনাকেও ধন্যবাদ, ভাই!", en: "Thank you too!"}
+  - id: price
+    match: [price, dam, দাম]
+    say: {bn: "দাম ৫০০ টাকা", en: "It costs 500"}
+  - id: delivery
+    match: [ডেলিভারি, delivery]
+    say: {bn: "ডেলিভারি ৬০ টাকা", en: "Delivery is 60"}
+
+flows:
+  welcome:
+    start_on: [get_started, first_message]
+    steps:
+      - say: {bn: "স্বাগতম!", en: "Welcome!"}
+      - id: need
+        ask: {bn: "কী খুঁজছেন?", en: "What are you looking for?"}
+        choices:
+          saree: {bn: শাড়ি, en: Saree}
+          kurti: {bn: কুর্তি, en: Kurti}
+      - id: happy
+        ask: {bn: "খুশি?", en: "Happy?"}
+        type: yes_no
+      - say: {bn: "ধন্যবাদ", en: "Thanks"}
+"""
+)
+
+
+def run(t, text: str, new: bool = False) -> list[str]:
+    return said(decide(BOOK, t, msg(text), new))
+
+
+def test_small_talk_at_a_question_is_no_failed_try():
+    t = turn("need")
+    assert run(t, "জি") == [NEED_BN]
+    assert run(t, "আসসালামু আলাইকুম") == ["say:ওয়ালাইকুম আসসালাম! 😊", NEED_BN]
+    assert t.retries == 0
+
+
+def test_ji_answers_a_yes_no_question_first():
+    t = turn("happy")
+    out = run(t, "জি")
+    assert t.answers.get("happy") is True
+    assert HAPPY_BN not in out
+
+
+def test_the_owners_thanks_text_wins_after_a_flow():
+    assert run(turn(), "ধন্যবাদ") == ["say:আপনাকেও ধন্যবাদ, ভাই!"]
+
+
+def test_several_answers_in_the_order_asked_then_the_question():
+    out = run(turn("need"), "ডেলিভারি কত আর দাম কত")
+    assert out == ["say:ডেলিভারি ৬০ টাকা", "say:দাম ৫০০ টাকা", NEED_BN]
+
+
+def test_discount_moves_to_negotiation_only_when_legal():
+    t = turn()
+    actions = decide(BOOK, t, msg("dam kom hobe?"), False)
+    assert Move("negotiation", "intent discount") in actions
+    assert [a.text for a in actions if isinstance(a, Say)] == ["ছাড় নেই"]  # not the price
+    t = turn()
+    t.can_move = lambda current, target: False
+    assert not any(isinstance(a, Move) for a in decide(BOOK, t, msg("দাম বেশি"), False))
+
+
+def test_payment_reference_is_saved_and_handed_to_staff():
+    t = turn("need")
+    actions = decide(BOOK, t, msg("টাকা পাঠিয়েছি, শেষের ৪ সংখ্যা ৪৫৬৭"), False)
+    assert t.answers["payment_ref"] == "4567"
+    assert any(isinstance(a, Handoff) and a.reason == "payment_done" for a in actions)
+
+
+def test_angry_words_hand_off_at_once_even_unlisted():
+    actions = decide(BOOK, turn(), msg("অসহ্য"), False)
+    (h,) = [a for a in actions if isinstance(a, Handoff)]
+    assert h.priority == "high" and h.reason == "angry"
+
+
+def test_not_understood_twice_differently_then_a_person():
+    t = turn()
+    first = run(t, "ঝিকিমিকি")
+    second = run(t, "হিজিবিজি")
+    assert first != second and len(first) == len(second) == 1
+    actions = decide(BOOK, t, msg("টুংটাং"), False)
+    (h,) = [a for a in actions if isinstance(a, Handoff)]
+    assert h.reason.startswith("not understood three times")
+    assert "ঝিকিমিকি" in h.reason and "টুংটাং" in h.reason
+    assert "misses" not in t.state
+
+
+def test_an_understood_message_resets_the_count():
+    t = turn()
+    run(t, "ঝিকিমিকি")
+    assert t.state["misses"] == 1
+    run(t, "দাম কত")
+    assert "misses" not in t.state
