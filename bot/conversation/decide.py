@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from typing import TypeAlias
 
 from bot.book.types import FlowBook, Intent, Step
-from bot.conversation import runner
+from bot.conversation import answers, runner
 from bot.conversation.runner import Action, Ask, Handoff, OptOut, Say, Turn
 from bot.i18n import N_
 from bot.i18n import gettext as _
@@ -87,11 +87,12 @@ def language_reply(inc: Incoming, out: list[Action]) -> bool:
 
 
 def answer_reply(inc: Incoming, out: list[Action]) -> bool:
-    """A tap on a quick reply answers the question. An invalid one has been told so (and
-    may have been handed off) by the time the next routes read it as typed words."""
+    """A tap on a quick reply answers the question. An invalid one (a stale button) has been
+    told so, and asked again, once: no later route reads it a second time."""
     ev = inc.ev
     if ev.quick_reply and ev.payload and inc.step is not None:
-        return answer(inc.book, inc.turn, inc.step, inc.text, ev.payload, out)
+        answer(inc.book, inc.turn, inc.step, inc.text, ev.payload, out)
+        return True
     return False
 
 
@@ -146,6 +147,17 @@ def intent(inc: Incoming, out: list[Action]) -> bool:
     return False
 
 
+def correction(inc: Incoming, out: list[Action]) -> bool:
+    """ "না না, থ্রি-পিস" / "sorry, I meant X" while a question waits, X answering the one
+    before it: that answer changes (and its score), and the waiting question is asked again."""
+    if inc.step is None or inc.ev.quick_reply:
+        return False
+    if not answers.corrects(inc.book, inc.turn, inc.step, inc.text):
+        return False
+    repeat_question(inc.book, inc.turn, out)
+    return True
+
+
 def pending_answer(inc: Incoming, out: list[Action]) -> bool:
     """Words while a question waits are its answer (valid or not)."""
     if inc.step is None:
@@ -177,7 +189,7 @@ def apology(inc: Incoming, out: list[Action]) -> bool:
 
 MESSAGE_ROUTES: tuple[Route, ...] = (
     edited_step, language_reply, answer_reply, notice_language,
-    no_words, intent, pending_answer, welcome, apology,
+    no_words, correction, intent, pending_answer, welcome, apology,
 )  # fmt: skip
 
 
@@ -378,6 +390,7 @@ def answer(
 
 def switch_language(book: FlowBook, turn: Turn, text: str) -> None:
     """Follow a customer who writes a sentence in another of the book's languages."""
+    text = norm.language_words(text)  # an e-mail, a link, a phone or product code: no switch
     detected = norm.detect_language(text)
     if detected is None or detected == turn.language:
         return

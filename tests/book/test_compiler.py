@@ -109,7 +109,7 @@ def test_two_kinds_in_one_step():
         ("- id: budget\n  ask: {bn: বাজেট?, en: Budget?}\n  type: number\n  score: high", "",
          "flows.yaml:11: score should be a number or a list of {if: …, add: …} rules, not 'high'"),
         ("- id: budget\n  ask: {bn: বাজেট?, en: Budget?}\n  type: nubmer", "",
-         "flows.yaml:10: type should be one of text, number, phone, email, date, yes_no, not 'nubmer' "
+         "flows.yaml:10: type should be one of text, number, phone, email, date, yes_no, district, payment_ref, not 'nubmer' "
          "(did you mean number?)"),
         ("- id: ok\n  ask: {bn: ঠিক?, en: OK?}\n  optional: হ্যাঁ", "",
          "flows.yaml:10: optional should be true or false, not 'হ্যাঁ'"),

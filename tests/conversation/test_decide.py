@@ -236,5 +236,5 @@ def test_message_routes_run_in_the_documented_order():
     names = [r.__name__ for r in decide_module.MESSAGE_ROUTES]
     assert names == [
         "edited_step", "language_reply", "answer_reply", "notice_language",
-        "no_words", "intent", "pending_answer", "welcome", "apology",
+        "no_words", "correction", "intent", "pending_answer", "welcome", "apology",
     ]  # fmt: skip

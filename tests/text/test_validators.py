@@ -12,7 +12,9 @@ CTX = Context(now=datetime(2026, 11, 23, 10, 0, tzinfo=ZoneInfo("Asia/Dhaka")))
 
 
 def test_registry_has_every_answer_type():
-    assert set(VALIDATORS) == {"text", "number", "phone", "email", "date", "yes_no"}
+    assert set(VALIDATORS) == {
+        "text", "number", "phone", "email", "date", "yes_no", "district", "payment_ref"
+    }
 
 
 def test_validate_refuses_an_unknown_type():

@@ -1,0 +1,169 @@
+"""Reading answers as customers write them: choices and corrections of the last answer.
+
+``choose`` finds the choice a tap or a typed answer names. Besides the payload, a number and
+the runner's exact/stem/fuzzy match (``norm.best_choice``), a label, a key or one of the
+owner's ``match:`` words counts in the other script (jamdani ↔ জামদানি, 3 piece ↔ থ্রি-পিস,
+``translit.same_word``), with Bangla endings (জামদানিটা, শাড়িটাই) and inside a sentence
+("আমি একটা থ্রি-পিস নিতে চাই"). A sentence naming two choices picks none: the question is
+asked again rather than guessed.
+
+``correction`` reads "না না, X", "আসলে X", "sorry, I meant X", "na na X", "actually X": the
+words after the correction marker, when there are any.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from bot.book.types import Choice, FlowBook, Step
+from bot.conversation import runner
+from bot.text import norm
+from bot.text.translit import same_word
+
+if TYPE_CHECKING:
+    from bot.conversation.runner import Turn
+
+
+def spellings(choice: Choice) -> list[str]:
+    """Every way a choice may be named: its key, its labels and the owner's match words."""
+    return [choice.key, choice.key.replace("_", " "), *choice.label.values(), *choice.match]
+
+
+def choose(step: Step, text: str | None, payload: str | None) -> str | None:
+    """Which choice a tap or a typed answer picks: payload, number, key, label, spelling."""
+    keys = [c.key for c in step.choices]
+    if payload and payload.startswith(step.id + ":") and payload[len(step.id) + 1 :] in keys:
+        return payload[len(step.id) + 1 :]
+    if not text:
+        return None
+    plain = norm.to_ascii_digits(text).strip().rstrip(".)")
+    if plain.isdigit() and 1 <= int(plain) <= len(keys):
+        return keys[int(plain) - 1]
+    toks = norm.tokens(text)
+    if not toks:
+        return None
+    found = _named(step.choices, toks)
+    if len(found) == 1:
+        return found.pop()
+    if found:
+        return None  # two choices in one sentence: ask again, do not guess
+    options = {c.key: spellings(c) for c in step.choices}
+    return norm.best_choice(text, options)
+
+
+def _named(choices: tuple[Choice, ...], toks: list[str]) -> set[str]:
+    """The choices whose spellings occur in the message, in either script; a spelling found
+    only inside a longer one of another choice ("পিস" in "থ্রি পিস") does not count."""
+    spans: list[tuple[int, int, str]] = []
+    for choice in choices:
+        for spelling in spellings(choice):
+            words = norm.tokens(spelling)
+            n = len(words)
+            if not n:
+                continue
+            for start in range(len(toks) - n + 1):
+                if _same(toks[start : start + n], words):
+                    spans.append((start, start + n, choice.key))
+    keys = set()
+    for start, end, key in spans:
+        inside = any(
+            k != key and s <= start and end <= e and (e - s) > (end - start) for s, e, k in spans
+        )
+        if not inside:
+            keys.add(key)
+    return keys
+
+
+def _same(a: list[str], b: list[str]) -> bool:
+    """Message words ``a`` name spelling ``b``: the same forms, or the same word in the other
+    script (not an English word that only sounds alike: sorry is not শাড়ি)."""
+    if a == b:
+        return True
+    if all(not norm._base_forms(x).isdisjoint(norm._base_forms(y)) for x, y in zip(a, b)):
+        return True
+    latin_a, latin_b = _latin(a), _latin(b)
+    if latin_a == latin_b or latin_a is None or latin_b is None:
+        return False  # one script on both sides, or a mix: the forms above decide
+    if latin_a and any(_key(w) in _ENGLISH for w in a):
+        return False
+    return same_word(" ".join(a), " ".join(b))
+
+
+def _latin(words: list[str]) -> bool | None:
+    """True when all words are Latin (or digits), False when all Bangla, None when mixed."""
+    kinds = {not norm.is_bengali(w) for w in words}
+    return kinds.pop() if len(kinds) == 1 else None
+
+
+# --- corrections ---------------------------------------------------------------------------
+
+# A correction opens with one of these; the words after them are the new answer.
+_OPENERS = frozenset(
+    norm.canon_latin(w) if w.isascii() else w
+    for w in (
+        "না নাহ আসলে ভুল সরি দুঃখিত na naa nah no nope asole ashole asoley vul bhul sorry "
+        "sori sry actually actualy oops wait"
+    ).split()
+)
+# Words that may follow the opener before the answer: "না না", "না মানে", "sorry, I meant".
+_FILLERS = _OPENERS | frozenset(
+    norm.canon_latin(w) if w.isascii() else w
+    for w in (
+        "মানে বরং হবে হয়েছে হইছে হয়ে গেছে বলতে চেয়েছিলাম চাচ্ছিলাম mane borong hobe hoise "
+        "hoyeche i meant mean im wanted to say"
+    ).split()
+)
+
+
+# English words that sound like a Bangla label in romanization (sorry ~ শাড়ি, so ~ সো):
+# never read as one in another script.
+_ENGLISH = _FILLERS | frozenset(
+    norm.canon_latin(w)
+    for w in (
+        "so sir are our or her here hare hi he she share sure shore story sorry dear "
+        "daily do to too two the they them then there this that what when which who why how "
+        "can could would should will shall may might must has have had was were is be been "
+        "and but not for from with without about all any some more most much many very just "
+        "only also even still yet now new old good great nice fine ok okay yes please thanks "
+        "thank hello hey bro sister brother madam mam apu vai bhai write say tell ask know "
+        "see look want need like love get give take make go come send price cost buy order "
+        "it its it's me my mine you your yours we us his him in on at by of up down out off "
+        "if as an a i one ten tin pin pen pan fan fun sun son sum some same sale sell shell"
+    ).split()
+)
+
+
+def correction(text: str) -> str | None:
+    """The answer in "না না, X" / "আসলে X" / "sorry, I meant X"; None when not a correction."""
+    words = text.split()
+    first = norm.tokens(words[0]) if words else []
+    if not first or _key(first[0]) not in _OPENERS:
+        return None
+    i = 0
+    while i < len(words) and all(_key(t) in _FILLERS for t in norm.tokens(words[i])):
+        i += 1
+    rest = " ".join(words[i:]).strip(" ,.;:-–—।")
+    return rest if rest and norm.tokens(rest) else None
+
+
+def _key(token: str) -> str:
+    return norm.canon_latin(token) if token.isascii() else token
+
+
+def corrects(book: FlowBook, turn: Turn, pending: Step, text: str) -> bool:
+    """Take "না না, X" as a new answer to the question answered last, when X answers it and
+    is no answer to the ``pending`` one (that is just an answer); True when it was taken."""
+    new = correction(text)
+    last = turn.state.get("last")
+    if new is None or not isinstance(last, list) or len(last) != 2 or last[1] == pending.id:
+        return False
+    previous = runner.find_step(book, last[0], last[1])
+    if previous is None or (previous.type == "text" and not previous.choices):
+        return False  # any words answer a free-text question: nothing tells a correction
+    if runner.read_answer(book, turn, pending, text, None) is not runner.NOTHING:
+        return False
+    value = runner.read_answer(book, turn, previous, new, None)
+    if value is runner.NOTHING or value is None:
+        return False
+    runner.save(book, turn, previous, value)
+    return True
