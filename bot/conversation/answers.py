@@ -160,7 +160,12 @@ def corrects(book: FlowBook, turn: Turn, pending: Step, text: str) -> bool:
     previous = runner.find_step(book, last[0], last[1])
     if previous is None or (previous.type == "text" and not previous.choices):
         return False  # any words answer a free-text question: nothing tells a correction
-    if runner.read_answer(book, turn, pending, text, None) is not runner.NOTHING:
+    # X names a choice of the previous question in words ("three piece", not "3"): that
+    # choice, even where the waiting question would read a number in it (budget 3).
+    named = len(_named(previous.choices, norm.tokens(new))) == 1 if previous.choices else False
+    if named and pending.choices:
+        named = not _named(pending.choices, norm.tokens(text))
+    if not named and runner.read_answer(book, turn, pending, text, None) is not runner.NOTHING:
         return False
     value = runner.read_answer(book, turn, previous, new, None)
     if value is runner.NOTHING or value is None:
