@@ -200,7 +200,7 @@ MESSAGES: dict[str, str] = {
     ),
     "choice.match_wrong": (
         "choice {key!r}: match: should be a word or a list of words "
-        "(like match: [jamdani, \"জামদানি\"]), not {kind}"
+        '(like match: [jamdani, "জামদানি"]), not {kind}'
     ),
     "choice.match_word": "choice {key!r}: match: {word!r} is not a word; write it as text",
     "choices.many": "{count} choices; Messenger shows at most {most} quick replies",

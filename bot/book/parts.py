@@ -42,7 +42,8 @@ def read_choices(c: Context, value: Any, where: Where) -> tuple[Choice, ...]:
         extra = ("score", "goto", "label", "match")
         label_src = item.get("label") if isinstance(item, Map) and "label" in item else item
         label = r.text(label_src, at, f"choice {key!r}", limit=TITLE_LIMIT, extra=extra)
-        score, goto, match = 0, None, ()
+        score, goto = 0, None
+        match: tuple[str, ...] = ()
         if isinstance(item, Map):
             if "match" in item:
                 match = read_match(c, item["match"], item.where("match"), key)

@@ -79,7 +79,9 @@ def _same(a: list[str], b: list[str]) -> bool:
     script (not an English word that only sounds alike: sorry is not শাড়ি)."""
     if a == b:
         return True
-    if all(not norm._base_forms(x).isdisjoint(norm._base_forms(y)) for x, y in zip(a, b)):
+    if all(
+        not norm._base_forms(x).isdisjoint(norm._base_forms(y)) for x, y in zip(a, b, strict=True)
+    ):
         return True
     latin_a, latin_b = _latin(a), _latin(b)
     if latin_a == latin_b or latin_a is None or latin_b is None:

@@ -21,7 +21,7 @@ from babel.dates import format_date
 from bot.book.types import DISTRICT_PARTS, Button, Card, FlowBook, Step, Text
 from bot.conversation import answers
 from bot.i18n import bn_digits, format_number, pick
-from bot.text import norm, validators
+from bot.text import validators
 
 log = logging.getLogger(__name__)
 

@@ -19,8 +19,8 @@ from dateparser.date import DateDataParser
 
 from bot.text.amounts import parse_amount
 from bot.text.districts import validate_district
-from bot.text.payment import parse_payment_ref
 from bot.text.norm import bn_stem, canon_latin, to_ascii_digits, tokens
+from bot.text.payment import parse_payment_ref
 
 
 @dataclass(frozen=True)
@@ -311,6 +311,7 @@ def is_skip(text: str) -> bool:
 
 
 # --- payment reference ---------------------------------------------------------------
+
 
 def validate_payment_ref(text: str, ctx: Context) -> str | None:
     """A bKash/Nagad/Rocket transaction id (8N7A6B5C4D) or the last digits of the sending
