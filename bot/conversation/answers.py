@@ -42,28 +42,87 @@ def choose(step: Step, text: str | None, payload: str | None) -> str | None:
     toks = norm.tokens(text)
     if not toks:
         return None
+    table = _table(step.choices)
+    whole = table.whole.get(" ".join(toks))
+    if whole is not None:
+        return whole  # the message is a spelling, as typed: the common case, and cheap
     found = _named(step.choices, toks)
     if len(found) == 1:
         return found.pop()
     if found:
         return None  # two choices in one sentence: ask again, do not guess
-    options = {c.key: spellings(c) for c in step.choices}
-    return norm.best_choice(text, options)
+    return norm.best_choice(text, table.options)
+
+
+class _Table:
+    """A question's spellings, tokenized once: the whole-message lookup, each spelling's
+    words with their forms, and the options for ``norm.best_choice``."""
+
+    __slots__ = ("choices", "whole", "spelled", "options")
+
+    def __init__(self, choices: tuple[Choice, ...]) -> None:
+        self.choices = choices
+        self.whole: dict[str, str | None] = {}
+        self.spelled: list[
+            tuple[str, tuple[str, ...], tuple[frozenset[str], ...], bool | None]
+        ] = []
+        self.options = {c.key: spellings(c) for c in choices}
+        for choice in choices:
+            for spelling in spellings(choice):
+                words = tuple(norm.tokens(spelling))
+                if not words:
+                    continue
+                joined = " ".join(words)
+                if self.whole.get(joined, choice.key) != choice.key:
+                    self.whole[joined] = None  # two choices spelled alike: never by this path
+                else:
+                    self.whole[joined] = choice.key
+                forms = tuple(norm._base_forms(w) for w in words)
+                self.spelled.append((choice.key, words, forms, _latin(words)))
+
+
+_tables: dict[int, _Table] = {}
+
+
+def _table(choices: tuple[Choice, ...]) -> _Table:
+    table = _tables.get(id(choices))
+    if table is None or table.choices is not choices:
+        if len(_tables) > 4096:
+            _tables.clear()  # books are reloaded rarely; a bound, not an eviction policy
+        table = _tables[id(choices)] = _Table(choices)
+    return table
 
 
 def _named(choices: tuple[Choice, ...], toks: list[str]) -> set[str]:
     """The choices whose spellings occur in the message, in either script; a spelling found
     only inside a longer one of another choice ("পিস" in "থ্রি পিস") does not count."""
+    forms = [norm._base_forms(t) for t in toks]
+    # Per message word: its script (True: Latin or digits) and whether it may be read in
+    # the other script at all (not an English word that only sounds like a label).
+    latin = [not norm.is_bengali(t) for t in toks]
+    crossable = [
+        not (is_latin and _key(t) in _ENGLISH) for t, is_latin in zip(toks, latin, strict=True)
+    ]
     spans: list[tuple[int, int, str]] = []
-    for choice in choices:
-        for spelling in spellings(choice):
-            words = norm.tokens(spelling)
-            n = len(words)
-            if not n:
+    for key, words, word_forms, script in _table(choices).spelled:
+        n = len(words)
+        first = word_forms[0]
+        for i in range(len(toks) - n + 1):
+            if not forms[i].isdisjoint(first) and all(
+                not x.isdisjoint(y)
+                for x, y in zip(forms[i + 1 : i + n], word_forms[1:], strict=True)
+            ):
+                spans.append((i, i + n, key))
                 continue
-            for start in range(len(toks) - n + 1):
-                if _same(toks[start : start + n], words):
-                    spans.append((start, start + n, choice.key))
+            if script is None or latin[i] == script or not crossable[i]:
+                continue
+            # The other script: every word of the window in one script, the spelling in the
+            # other (mixed windows are left to the forms above).
+            window = latin[i : i + n]
+            if script is None or any(w != window[0] for w in window) or window[0] == script:
+                continue
+            if all(crossable[i : i + n]) and same_word(" ".join(toks[i : i + n]), " ".join(words)):
+                spans.append((i, i + n, key))
     keys = set()
     for start, end, key in spans:
         inside = any(
@@ -74,24 +133,7 @@ def _named(choices: tuple[Choice, ...], toks: list[str]) -> set[str]:
     return keys
 
 
-def _same(a: list[str], b: list[str]) -> bool:
-    """Message words ``a`` name spelling ``b``: the same forms, or the same word in the other
-    script (not an English word that only sounds alike: sorry is not শাড়ি)."""
-    if a == b:
-        return True
-    if all(
-        not norm._base_forms(x).isdisjoint(norm._base_forms(y)) for x, y in zip(a, b, strict=True)
-    ):
-        return True
-    latin_a, latin_b = _latin(a), _latin(b)
-    if latin_a == latin_b or latin_a is None or latin_b is None:
-        return False  # one script on both sides, or a mix: the forms above decide
-    if latin_a and any(_key(w) in _ENGLISH for w in a):
-        return False
-    return same_word(" ".join(a), " ".join(b))
-
-
-def _latin(words: list[str]) -> bool | None:
+def _latin(words: tuple[str, ...]) -> bool | None:
     """True when all words are Latin (or digits), False when all Bangla, None when mixed."""
     kinds = {not norm.is_bengali(w) for w in words}
     return kinds.pop() if len(kinds) == 1 else None

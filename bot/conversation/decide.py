@@ -148,11 +148,8 @@ def intent(inc: Incoming, out: list[Action]) -> bool:
 
 
 def correction(inc: Incoming, out: list[Action]) -> bool:
-    """ "না না, থ্রি-পিস" / "sorry, I meant X" while a question waits, X answering the one
-    before it: that answer changes (and its score), and the waiting question is asked again."""
-    if inc.step is None or inc.ev.quick_reply:
-        return False
-    if not answers.corrects(inc.book, inc.turn, inc.step, inc.text):
+    """ "না না, থ্রি-পিস": the previous answer changes (``answers.corrects``); ask again."""
+    if inc.step is None or not answers.corrects(inc.book, inc.turn, inc.step, inc.text):
         return False
     repeat_question(inc.book, inc.turn, out)
     return True
