@@ -19,7 +19,7 @@ from zoneinfo import ZoneInfo
 from babel.dates import format_date
 
 from bot.book.types import DISTRICT_PARTS, Button, Card, FlowBook, Step, Text
-from bot.conversation import answers
+from bot.conversation import choices
 from bot.i18n import bn_digits, format_number, pick
 from bot.text import validators
 
@@ -423,8 +423,8 @@ def pending_step(book: FlowBook, turn: Turn) -> Step | None:
 
 
 def choose(step: Step, text: str | None, payload: str | None) -> str | None:
-    """Which choice a tap or a typed answer picks (``answers.choose``)."""
-    return answers.choose(step, text, payload)
+    """Which choice a tap or a typed answer picks (``choices.choose``)."""
+    return choices.choose(step, text, payload)
 
 
 def find_step(book: FlowBook, flow_id: str | None, step_id: str | None) -> Step | None:
