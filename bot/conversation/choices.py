@@ -114,14 +114,24 @@ def named(choices: tuple[Choice, ...], toks: list[str]) -> set[str]:
                 continue
             if all(crossable[i : i + n]) and same_word(" ".join(toks[i : i + n]), " ".join(words)):
                 spans.append((i, i + n, key))
-    keys = set()
+    keys, refused = set(), set()
     for start, end, key in spans:
         inside = any(
             k != key and s <= start and end <= e and (e - s) > (end - start) for s, e, k in spans
         )
-        if not inside:
+        if inside:
+            continue
+        # "শাড়ি না, থ্রি-পিস", "not saree, kurti": the one said no to is not the answer.
+        after = key_of(toks[end]) if end < len(toks) else ""
+        back = start - 1
+        while back > 0 and key_of(toks[back]) in _ARTICLES:
+            back -= 1  # "not a saree"
+        before = key_of(toks[back]) if back >= 0 else ""
+        if after in _NOT_AFTER or before in _NOT_BEFORE:
+            refused.add(key)
+        else:
             keys.add(key)
-    return keys
+    return keys - refused if keys - refused else keys
 
 
 def _latin(words: tuple[str, ...]) -> bool | None:
@@ -164,6 +174,13 @@ _ENGLISH = FILLERS | frozenset(
         "if as an a i one ten tin pin pen pan fan fun sun son sum some same sale sell shell"
     ).split()
 )
+
+
+_NOT_AFTER = frozenset(
+    norm.canon_latin(w) if w.isascii() else w for w in "না নয় নাহ na noy nah".split()
+)
+_NOT_BEFORE = frozenset(norm.canon_latin(w) for w in "not".split())
+_ARTICLES = frozenset(norm.canon_latin(w) for w in "a an the".split())
 
 
 def key_of(token: str) -> str:

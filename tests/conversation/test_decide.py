@@ -308,6 +308,8 @@ flows:
         ("একটা জামদানি আর একটা থ্রি-পিস", None),  # two choices: asked again
         ("sorry", None),
         ("৪", "other"),
+        ("জামদানি না, থ্রি-পিস", "three"),  # the one said no to is not the answer
+        ("not jamdani, button phone", "button"),
     ],
 )
 def test_choices_as_people_say_them(text, key):
