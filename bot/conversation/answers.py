@@ -46,8 +46,11 @@ def corrects(book: FlowBook, turn: Turn, pending: Step, text: str) -> bool:
     by_name = len(named(previous.choices, norm.tokens(new))) == 1 if previous.choices else False
     if by_name and pending.choices:
         by_name = not named(pending.choices, norm.tokens(text))
-    if not by_name and runner.read_answer(book, turn, pending, text, None) is not runner.NOTHING:
-        return False
+    if not by_name and any(
+        runner.read_answer(book, turn, pending, said, None) is not runner.NOTHING
+        for said in (text, new)
+    ):
+        return False  # "না, ৩" at a question with choices: its third choice
     value = runner.read_answer(book, turn, previous, new, None)
     if value is runner.NOTHING or value is None:
         return False
