@@ -31,9 +31,11 @@ def correction(text: str) -> str | None:
     return rest if rest and norm.tokens(rest) else None
 
 
-def corrects(book: FlowBook, turn: Turn, pending: Step, text: str) -> bool:
+def corrects(book: FlowBook, turn: Turn, pending: Step, text: str) -> bool | str:
     """Take "না না, X" as a new answer to the question answered last, when X answers it and
-    is no answer to the ``pending`` one (that is just an answer); True when it was taken."""
+    is no answer to the ``pending`` one; True when it was taken. X that answers the pending
+    question only without the marker ("না, ৩": its third choice) is given back to answer it;
+    False otherwise (the whole message then answers it as usual)."""
     new = correction(text)
     last = turn.state.get("last")
     if new is None or not isinstance(last, list) or len(last) != 2 or last[1] == pending.id:
@@ -46,11 +48,10 @@ def corrects(book: FlowBook, turn: Turn, pending: Step, text: str) -> bool:
     by_name = len(named(previous.choices, norm.tokens(new))) == 1 if previous.choices else False
     if by_name and pending.choices:
         by_name = not named(pending.choices, norm.tokens(text))
-    if not by_name and any(
-        runner.read_answer(book, turn, pending, said, None) is not runner.NOTHING
-        for said in (text, new)
-    ):
-        return False  # "না, ৩" at a question with choices: its third choice
+    if not by_name and runner.read_answer(book, turn, pending, text, None) is not runner.NOTHING:
+        return False
+    if not by_name and runner.read_answer(book, turn, pending, new, None) is not runner.NOTHING:
+        return new  # "না, ৩" at a question with choices: its third choice
     value = runner.read_answer(book, turn, previous, new, None)
     if value is runner.NOTHING or value is None:
         return False

@@ -149,10 +149,12 @@ def intent(inc: Incoming, out: list[Action]) -> bool:
 
 def correction(inc: Incoming, out: list[Action]) -> bool:
     """ "না না, থ্রি-পিস": the previous answer changes (``answers.corrects``); ask again."""
-    if inc.step is None or not answers.corrects(inc.book, inc.turn, inc.step, inc.text):
-        return False
-    repeat_question(inc.book, inc.turn, out)
-    return True
+    taken = inc.step is not None and answers.corrects(inc.book, inc.turn, inc.step, inc.text)
+    if isinstance(taken, str) and inc.step is not None:
+        answer(inc.book, inc.turn, inc.step, taken, None, out)  # "না, ৩": its answer after all
+    elif taken:
+        repeat_question(inc.book, inc.turn, out)
+    return bool(taken)
 
 
 def pending_answer(inc: Incoming, out: list[Action]) -> bool:
