@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING
 
 from bot.book.types import FlowBook, Step
 from bot.conversation import runner
-from bot.conversation.choices import FILLERS, OPENERS, key_of, named
+from bot.conversation.choices import FILLERS, OPENER_STARTS, OPENERS, key_of, named
 from bot.text import norm
 
 if TYPE_CHECKING:
@@ -20,6 +20,8 @@ if TYPE_CHECKING:
 
 def correction(text: str) -> str | None:
     """The answer in "না না, X" / "আসলে X" / "sorry, I meant X"; None when not a correction."""
+    if not text.lstrip(" \"'(").lower().startswith(OPENER_STARTS):
+        return None
     words = text.split()
     first = norm.tokens(words[0]) if words else []
     if not first or key_of(first[0]) not in OPENERS:

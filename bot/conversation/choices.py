@@ -141,13 +141,13 @@ def _latin(words: tuple[str, ...]) -> bool | None:
 
 
 # A correction opens with one of these; the words after them are the new answer.
-OPENERS = frozenset(
-    norm.canon_latin(w) if w.isascii() else w
-    for w in (
-        "না নাহ আসলে ভুল সরি দুঃখিত na naa nah no nope asole ashole asoley vul bhul sorry "
-        "sori sry actually actualy oops wait"
-    ).split()
-)
+_OPENER_WORDS = (
+    "না নাহ আসলে ভুল সরি দুঃখিত na naa nah no nope asole ashole asoley vul bhul sorry "
+    "sori sry actually actualy oops wait"
+).split()
+OPENERS = frozenset(norm.canon_latin(w) if w.isascii() else w for w in _OPENER_WORDS)
+# A cheap first look at a message (most are no correction): how an opener may begin.
+OPENER_STARTS = tuple({w[:2] for w in _OPENER_WORDS})
 # Words that may follow the opener before the answer: "না না", "না মানে", "sorry, I meant".
 FILLERS = OPENERS | frozenset(
     norm.canon_latin(w) if w.isascii() else w

@@ -77,6 +77,7 @@ _NOT_WORDS = re.compile(
 )
 
 
+@lru_cache(maxsize=4096)
 def language_words(text: str) -> str:
     """``text`` without what never tells a language (e-mails, links, codes, digits)."""
     return _NOT_WORDS.sub(" ", text)

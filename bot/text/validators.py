@@ -64,10 +64,19 @@ def validate_text(text: str, ctx: Context) -> str | None:
 # --- number ------------------------------------------------------------------------------
 
 
+# What a payment reference needs (payment.py): a "last" word, or a token of 8+ letters and
+# digits with a digit in it; a plain amount ("৫০০০ টাকা") skips the parse.
+_MAYBE_PAYMENT = re.compile(
+    r"শেষ|লাস্ট|last|lst|ses|shes|[A-Za-z0-9]*[0-9][A-Za-z0-9]*[A-Za-z][A-Za-z0-9]*"
+    r"|[A-Za-z][A-Za-z0-9]*[0-9]|[0-9০-৯]{8,}",
+    re.IGNORECASE,
+)
+
+
 def validate_number(text: str, ctx: Context) -> int | float | None:
     """An amount: ২৫,০০০ টাকা → 25000, দেড় লাখ → 150000, 5k → 5000, twenty thousand → 20000."""
     # "টাকা পাঠিয়েছি, শেষের ৪ সংখ্যা ৪৫৬৭" is a payment reference, not an amount of 4.
-    if parse_payment_ref(text) is not None:
+    if _MAYBE_PAYMENT.search(text) and parse_payment_ref(text) is not None:
         return None
     # Zero is allowed here: a number question may ask how many, not only how much.
     return parse_amount(text, allow_zero=True)
