@@ -53,7 +53,7 @@ def cross_check(book: FlowBook, refs: Refs, report: Report) -> None:
             hint = suggest(target, intents)
             report.error(where, "ref.intent", what=what, target=target, hint=hint)
 
-    answers = set(refs.asks)
+    answers = set(refs.asks) | book.derived_answers()  # a district's _area and _zone too
     settings = set(refs.settings)
     known = answers | settings | EXPR_NAMES
     for ex, where in refs.exprs:

@@ -199,6 +199,11 @@ MESSAGES: dict[str, str] = {
         "choices should be a map of key: label lines (like saree: {{bn: শাড়ি, en: Saree}}), "
         "not {kind}"
     ),
+    "choice.match_wrong": (
+        "choice {key!r}: match: should be a word or a list of words "
+        '(like match: [jamdani, "জামদানি"]), not {kind}'
+    ),
+    "choice.match_word": "choice {key!r}: match: {word!r} is not a word; write it as text",
     "choices.many": "{count} choices; Messenger shows at most {most} quick replies",
     "buttons.many": "{count} {what}; Messenger allows at most {most}",
     "button.wrong": "a button should be {{title: …, url: …}} or {{title: …, flow: …}}, not {kind}",

@@ -39,11 +39,14 @@ def read_choices(c: Context, value: Any, where: Where) -> tuple[Choice, ...]:
         at = value.where(key)
         if r.word(key, at, "choice key", NAME) is None:
             continue
-        extra = ("score", "goto", "label")
+        extra = ("score", "goto", "label", "match")
         label_src = item.get("label") if isinstance(item, Map) and "label" in item else item
         label = r.text(label_src, at, f"choice {key!r}", limit=TITLE_LIMIT, extra=extra)
         score, goto = 0, None
+        match: tuple[str, ...] = ()
         if isinstance(item, Map):
+            if "match" in item:
+                match = read_match(c, item["match"], item.where("match"), key)
             if "label" in item:
                 r.keys(item, extra, f"choice {key!r}")
             if "score" in item:
@@ -53,8 +56,23 @@ def read_choices(c: Context, value: Any, where: Where) -> tuple[Choice, ...]:
                 if goto:
                     c.refs.flow(goto, item.where("goto"), f"choice {key!r} goto")
         if label is not None:
-            out.append(Choice(str(key), label, score, goto))
+            out.append(Choice(str(key), label, score, goto, match))
     return tuple(out)
+
+
+def read_match(c: Context, value: Any, where: Where, key: str) -> tuple[str, ...]:
+    """A choice's ``match:`` words: a word or a list of words, each non-empty."""
+    items = [value] if isinstance(value, str | int) and not isinstance(value, bool) else value
+    if not isinstance(items, list):
+        c.r.error(where, "choice.match_wrong", key=key, kind=kind_of(value))
+        return ()
+    words = []
+    for item in items:
+        if isinstance(item, bool) or not isinstance(item, str | int) or not str(item).strip():
+            c.r.error(where, "choice.match_word", key=key, word=item)
+            continue
+        words.append(str(item).strip())
+    return tuple(words)
 
 
 def read_buttons(

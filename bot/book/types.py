@@ -24,6 +24,11 @@ class Choice:
     label: Text
     score: int = 0
     goto: str | None = None  # a flow to start after this choice
+    match: tuple[str, ...] = ()  # more ways customers say it (flows.yaml `match:`)
+
+
+# What a type: district question saves beside its own answer, as <id>_area and <id>_zone.
+DISTRICT_PARTS = ("area", "zone")
 
 
 @dataclass(frozen=True)
@@ -160,6 +165,7 @@ class FlowBook:
         default_factory=lambda: EMPTY, repr=False, compare=False
     )
     date_answers: frozenset[str] = field(default=frozenset(), repr=False, compare=False)
+    district_answers: frozenset[str] = field(default=frozenset(), repr=False, compare=False)
 
     def __post_init__(self) -> None:
         starts: dict[str, list[Flow]] = {}
@@ -174,6 +180,15 @@ class FlowBook:
             k for f in self.flows.values() for k, p in f.asks.items() if f.at(p).type == "date"
         }
         object.__setattr__(self, "date_answers", frozenset(dates))
+        # ids of type: district questions: each also saves <id>_area and <id>_zone
+        places = {
+            k for f in self.flows.values() for k, p in f.asks.items() if f.at(p).type == "district"
+        }
+        object.__setattr__(self, "district_answers", frozenset(places))
+
+    def derived_answers(self) -> frozenset[str]:
+        """Answer names saved beside a question's own: ``<id>_area``, ``<id>_zone``."""
+        return frozenset(f"{k}_{part}" for k in self.district_answers for part in DISTRICT_PARTS)
 
     def stage(self, id: str) -> Stage:
         """The stage with this id; KeyError when there is none."""

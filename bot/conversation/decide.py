@@ -11,7 +11,7 @@ when nothing is understood are routes of ``talk``; what the routes share is in `
 from __future__ import annotations
 
 from bot.book.types import FlowBook, Step
-from bot.conversation import runner, talk
+from bot.conversation import answers, runner, talk
 from bot.conversation.acts import (  # noqa: F401  (matchers: the engine's import)
     Incoming,
     Route,
@@ -81,11 +81,12 @@ def language_reply(inc: Incoming, out: list[Action]) -> bool:
 
 
 def answer_reply(inc: Incoming, out: list[Action]) -> bool:
-    """A tap on a quick reply answers the question. An invalid one has been told so (and
-    may have been handed off) by the time the next routes read it as typed words."""
+    """A tap on a quick reply answers the question. An invalid one (a stale button) has been
+    told so, and asked again, once: no later route reads it a second time."""
     ev = inc.ev
     if ev.quick_reply and ev.payload and inc.step is not None:
-        return answer(inc.book, inc.turn, inc.step, inc.text, ev.payload, out)
+        answer(inc.book, inc.turn, inc.step, inc.text, ev.payload, out)
+        return True
     return False
 
 
@@ -125,6 +126,16 @@ def no_words(inc: Incoming, out: list[Action]) -> bool:
     return True
 
 
+def correction(inc: Incoming, out: list[Action]) -> bool:
+    """ "না না, থ্রি-পিস": the previous answer changes (``answers.corrects``); ask again."""
+    taken = inc.step is not None and answers.corrects(inc.book, inc.turn, inc.step, inc.text)
+    if isinstance(taken, str) and inc.step is not None:
+        answer(inc.book, inc.turn, inc.step, taken, None, out)  # "না, ৩": its answer after all
+    elif taken:
+        repeat_question(inc.book, inc.turn, out)
+    return bool(taken)
+
+
 def pending_answer(inc: Incoming, out: list[Action]) -> bool:
     """Words while a question waits are its answer (valid or not)."""
     if inc.step is None:
@@ -143,7 +154,8 @@ def welcome(inc: Incoming, out: list[Action]) -> bool:
 
 MESSAGE_ROUTES: tuple[Route, ...] = (
     edited_step, language_reply, answer_reply, notice_language,
-    no_words, talk.small_talk, talk.intents, pending_answer, welcome, talk.not_understood,
+    no_words, correction, talk.small_talk, talk.intents, pending_answer, welcome,
+    talk.not_understood,
 )  # fmt: skip
 
 
@@ -276,6 +288,7 @@ def answer(
 
 def switch_language(book: FlowBook, turn: Turn, text: str) -> None:
     """Follow a customer who writes a sentence in another of the book's languages."""
+    text = norm.language_words(text)  # an e-mail, a link, a phone or product code: no switch
     detected = norm.detect_language(text)
     if detected is None or detected == turn.language:
         return

@@ -8,6 +8,7 @@ kept by name (flow id, ask id), so an edited flows.yaml never points into the wr
 from __future__ import annotations
 
 import logging
+import re
 import string
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
@@ -17,9 +18,10 @@ from zoneinfo import ZoneInfo
 
 from babel.dates import format_date
 
-from bot.book.types import Button, Card, FlowBook, Step, Text
+from bot.book.types import DISTRICT_PARTS, Button, Card, FlowBook, Step, Text
+from bot.conversation import choices
 from bot.i18n import bn_digits, format_number, pick
-from bot.text import norm, validators
+from bot.text import validators
 
 log = logging.getLogger(__name__)
 
@@ -138,8 +140,13 @@ def render(book: FlowBook, turn: Turn, text: Text | str | None) -> str:
     values["name"] = turn.first_name
     values["score"] = turn.score
     values["qualify_score"] = s.qualify_score
+    for key in book.district_answers:
+        for part in DISTRICT_PARTS:
+            values[f"{key}_{part}"] = ""  # no Dhaka area given: nothing, not "{area_area}"
     for key, value in turn.answers.items():
         values[key] = _answer_text(book, key, value, turn.language, turn.now)
+    if book.district_answers:
+        raw = _drop_empty(raw, values)
     try:
         out = string.Formatter().vformat(raw, (), values)
     except (ValueError, IndexError, AttributeError):
@@ -147,6 +154,20 @@ def render(book: FlowBook, turn: Turn, text: Text | str | None) -> str:
     return (
         " ".join(out.split(" ")) if turn.first_name else out.replace(" !", "!").replace("  ", " ")
     )
+
+
+def _drop_empty(raw: str, values: Mapping[str, Any]) -> str:
+    """No gap where a placeholder is empty (no Dhaka area given): "{area_area}, {area}" →
+    "{area}", "to {area_area} now" → "to now"; the comma or space beside it goes too."""
+    for name, value in values.items():
+        field = "{" + name + "}"
+        if value != "" or field not in raw:
+            continue
+        raw = re.sub(r"\s*" + re.escape(field) + r"\s*,\s*", " ", raw)
+        raw = re.sub(r"\s*,\s*" + re.escape(field), "", raw)
+        raw = re.sub(r"(^|\s)" + re.escape(field) + r"\s*", r"\1", raw)
+        raw = raw.replace(field, "")
+    return raw.strip()
 
 
 def _answer_text(
@@ -402,46 +423,72 @@ def pending_step(book: FlowBook, turn: Turn) -> Step | None:
 
 
 def choose(step: Step, text: str | None, payload: str | None) -> str | None:
-    """Which choice a tap or a typed answer picks: payload, number, key, label, spelling."""
-    keys = [c.key for c in step.choices]
-    if payload and payload.startswith(step.id + ":") and payload[len(step.id) + 1 :] in keys:
-        return payload[len(step.id) + 1 :]
-    if not text:
+    """Which choice a tap or a typed answer picks (``choices.choose``)."""
+    return choices.choose(step, text, payload)
+
+
+def find_step(book: FlowBook, flow_id: str | None, step_id: str | None) -> Step | None:
+    """The step with this id in this flow, or None when either is gone."""
+    flow = book.flows.get(flow_id or "")
+    path = _find(flow.steps, step_id) if flow is not None and step_id else None
+    if path is None:
         return None
-    plain = norm.to_ascii_digits(text).strip().rstrip(".)")
-    if plain.isdigit() and 1 <= int(plain) <= len(keys):
-        return keys[int(plain) - 1]
-    options = {c.key: [c.key, *c.label.values()] for c in step.choices}
-    return norm.best_choice(text, options)
+    block, i = path[-1]
+    return block[i]
+
+
+_NOTHING = object()
+
+
+def read_answer(
+    book: FlowBook, turn: Turn, step: Step, text: str | None, payload: str | None
+) -> Any:
+    """The value an answer to ``step`` would save (None to skip an optional question), or
+    ``NOTHING`` when it is not a valid answer. Changes nothing."""
+    if step.choices:
+        key = choose(step, text, payload)
+        return _NOTHING if key is None else key
+    raw = text if text is not None else payload
+    if raw is None:
+        return _NOTHING
+    if step.optional and validators.is_skip(raw):
+        return None
+    ctx = validators.Context(
+        now=turn.now or datetime.now().astimezone(),
+        timezone=book.settings.timezone,
+        language=turn.language,
+    )
+    value = validators.validate(step.type, raw, ctx)
+    return _NOTHING if value is None else value
+
+
+NOTHING = _NOTHING
 
 
 def answer(book: FlowBook, turn: Turn, step: Step, text: str | None, payload: str | None) -> bool:
     """Validate an answer to ``step``; when it is valid save it, score it and say True."""
+    value = read_answer(book, turn, step, text, payload)
+    if value is _NOTHING:
+        return False
+    save(book, turn, step, value)
+    return True
+
+
+def save(book: FlowBook, turn: Turn, step: Step, value: Any) -> None:
+    """Save a valid answer to ``step`` and score it; answering again replaces the score."""
+    gained = 0
     if step.choices:
-        key = choose(step, text, payload)
-        if key is None:
-            return False
-        value: Any = key
-        choice = next(c for c in step.choices if c.key == key)
-        gained = choice.score
-    else:
-        raw = text if text is not None else payload
-        if raw is None:
-            return False
-        if step.optional and validators.is_skip(raw):
-            value = None
-        else:
-            ctx = validators.Context(
-                now=turn.now or datetime.now().astimezone(),
-                timezone=book.settings.timezone,
-                language=turn.language,
-            )
-            value = validators.validate(step.type, raw, ctx)
-            if value is None:
-                return False
-        gained = 0
+        gained = next(c for c in step.choices if c.key == value).score
+    if step.type == "district" and isinstance(value, Mapping):
+        # One place, three names: the district, the Dhaka area (absent when none), the zone.
+        turn.answers[f"{step.id}_area"] = value.get("area")
+        if value.get("area") is None:
+            turn.answers.pop(f"{step.id}_area", None)
+        turn.answers[f"{step.id}_zone"] = value.get("zone")
+        value = value.get("district")
     turn.answers[step.id] = value
     turn.retries = 0
+    turn.state["last"] = [turn.flow, step.id]  # the answer a correction ("না না, …") changes
     environment = env(book, turn)
     for rule in step.score:
         if rule.cond is None or rule.cond.evaluate(environment):
@@ -450,4 +497,3 @@ def answer(book: FlowBook, turn: Turn, step: Step, text: str | None, payload: st
     scores = turn.state.setdefault("scores", {})
     turn.score += gained - scores.get(step.id, 0)  # answering again replaces, never adds
     scores[step.id] = gained
-    return True

@@ -36,7 +36,7 @@ import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import lru_cache
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from rapidfuzz import process
 from rapidfuzz.distance import Levenshtein
@@ -50,9 +50,6 @@ from bot.text.places import (
     OUTSIDE_DHAKA,
     SUBURB_DISTRICTS,
 )
-
-if TYPE_CHECKING:  # validators imports dateparser (~50 ms); the type alone is enough here
-    from bot.text.validators import Context
 
 
 @dataclass(frozen=True)
@@ -348,7 +345,7 @@ def find_place(text: str) -> Place | None:
     return area
 
 
-def validate_district(text: str, ctx: Context) -> dict[str, Any] | None:
+def validate_district(text: str, ctx: object) -> dict[str, Any] | None:
     """A delivery place as ``{"district", "area", "zone"}``: মিরপুরে → Dhaka, Mirpur, inside."""
     place = find_place(text)
     if place is None:

@@ -7,6 +7,7 @@ The letters underneath (digits, normalising, tokens, stems, romanized Bangla) ar
 
 from __future__ import annotations
 
+import re
 import threading
 from collections.abc import Iterable
 from functools import lru_cache
@@ -66,10 +67,27 @@ _WEAK = frozenset(
 )
 
 
+# What says nothing of a customer's language: e-mail addresses, links, and any Latin token
+# with a digit in it (a phone number, an order or product code: SKU-1234, A12, 5k).
+_NOT_WORDS = re.compile(
+    r"[A-Za-z0-9._%+-]+@[A-Za-z0-9.-]+"
+    r"|(?:https?://|www\.)[!-~]+"
+    r"|(?:[A-Za-z0-9-]+\.)+(?:com|net|org|bd|io|me|info|shop|xyz)(?![A-Za-z])(?:/[!-~]*)?"
+    r"|[!-~]*[0-9][!-~]*"
+)
+
+
+@lru_cache(maxsize=4096)
+def language_words(text: str) -> str:
+    """``text`` without what never tells a language (e-mails, links, codes, digits)."""
+    return _NOT_WORDS.sub(" ", text)
+
+
 @lru_cache(maxsize=4096)
 def detect_language(text: str) -> str | None:
-    """ "bn" for Bengali script or romanized Bangla, "en" for other Latin text, else None."""
-    norm = normalize(text)
+    """ "bn" for Bengali script or romanized Bangla, "en" for other Latin text, else None.
+    E-mail addresses, links, phone numbers, product codes and digits count for neither."""
+    norm = normalize(language_words(text))
     if any(is_bn_letter(ch) for ch in norm):
         return "bn"
     words = [t for t in norm.split() if t.isascii() and t.isalpha()]

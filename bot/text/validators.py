@@ -1,4 +1,5 @@
-"""Typed answers (number, phone, email, date, yes/no, text) → a normalised value or None."""
+"""Typed answers (number, phone, email, date, yes/no, text, district, payment_ref) → a
+normalised value or None."""
 
 from __future__ import annotations
 
@@ -17,7 +18,9 @@ import phonenumbers
 from dateparser.date import DateDataParser
 
 from bot.text.amounts import parse_amount
+from bot.text.districts import validate_district
 from bot.text.norm import bn_stem, canon_latin, to_ascii_digits, tokens
+from bot.text.payment import parse_payment_ref
 
 
 @dataclass(frozen=True)
@@ -61,8 +64,20 @@ def validate_text(text: str, ctx: Context) -> str | None:
 # --- number ------------------------------------------------------------------------------
 
 
+# What a payment reference needs (payment.py): a "last" word, or a token of 8+ letters and
+# digits with a digit in it; a plain amount ("৫০০০ টাকা") skips the parse.
+_MAYBE_PAYMENT = re.compile(
+    r"শেষ|লাস্ট|last|lst|ses|shes|[A-Za-z0-9]*[0-9][A-Za-z0-9]*[A-Za-z][A-Za-z0-9]*"
+    r"|[A-Za-z][A-Za-z0-9]*[0-9]|[0-9০-৯]{8,}",
+    re.IGNORECASE,
+)
+
+
 def validate_number(text: str, ctx: Context) -> int | float | None:
     """An amount: ২৫,০০০ টাকা → 25000, দেড় লাখ → 150000, 5k → 5000, twenty thousand → 20000."""
+    # "টাকা পাঠিয়েছি, শেষের ৪ সংখ্যা ৪৫৬৭" is a payment reference, not an amount of 4.
+    if _MAYBE_PAYMENT.search(text) and parse_payment_ref(text) is not None:
+        return None
     # Zero is allowed here: a number question may ask how many, not only how much.
     return parse_amount(text, allow_zero=True)
 
@@ -304,6 +319,17 @@ def is_skip(text: str) -> bool:
     return " ".join(_words(raw)) in SKIP_WORDS
 
 
+# --- payment reference ---------------------------------------------------------------
+
+
+def validate_payment_ref(text: str, ctx: Context) -> str | None:
+    """A bKash/Nagad/Rocket transaction id (8N7A6B5C4D) or the last digits of the sending
+    number (শেষের ৪ সংখ্যা ৪৫৬৭ → "4567"), as text; the question asked for one, so a bare
+    "৪৫৬৭" counts."""
+    ref = parse_payment_ref(text, expecting=True)
+    return ref.value if ref is not None else None
+
+
 # --- registry ----------------------------------------------------------------------------
 
 VALIDATORS: dict[str, Callable[[str, Context], Any | None]] = {
@@ -313,6 +339,8 @@ VALIDATORS: dict[str, Callable[[str, Context], Any | None]] = {
     "email": validate_email,
     "date": validate_date,
     "yes_no": validate_yes_no,
+    "district": validate_district,  # {"district", "area", "zone"}; the runner saves all three
+    "payment_ref": validate_payment_ref,
 }
 
 

@@ -109,7 +109,7 @@ def test_two_kinds_in_one_step():
         ("- id: budget\n  ask: {bn: বাজেট?, en: Budget?}\n  type: number\n  score: high", "",
          "flows.yaml:11: score should be a number or a list of {if: …, add: …} rules, not 'high'"),
         ("- id: budget\n  ask: {bn: বাজেট?, en: Budget?}\n  type: nubmer", "",
-         "flows.yaml:10: type should be one of text, number, phone, email, date, yes_no, not 'nubmer' "
+         "flows.yaml:10: type should be one of text, number, phone, email, date, yes_no, district, payment_ref, not 'nubmer' "
          "(did you mean number?)"),
         ("- id: ok\n  ask: {bn: ঠিক?, en: OK?}\n  optional: হ্যাঁ", "",
          "flows.yaml:10: optional should be true or false, not 'হ্যাঁ'"),
@@ -731,3 +731,43 @@ def test_an_intent_may_do_goto_or_language_as_a_map_word_and_key_or_key_alone(in
 )  # fmt: skip
 def test_a_wrong_do_map_is_reported(intent, expected):
     assert expected in problems(tail=INTENT_TAIL.format(intent))
+
+
+# --- choice match: words and the names a type: district question saves ----------------------
+
+DISTRICT_STEPS = """\
+- id: area
+  ask: {bn: কোথায়?, en: Where?}
+  type: district
+- if: "area_zone == 'inside_dhaka' and area_area != null"
+  then:
+    - say: {bn: "{area_area}, {area}: ৬০ টাকা", en: "{area_area}, {area}: Tk 60"}"""
+
+
+def test_a_district_question_names_its_area_and_zone_for_conditions_and_texts():
+    assert problems(DISTRICT_STEPS) == []
+
+
+def test_a_typo_in_a_district_answer_name_is_flagged():
+    found = problems(DISTRICT_STEPS.replace("area_zone ==", "area_zon =="))
+    assert any("area_zon" in p and "did you mean area_zone" in p for p in found), found
+
+
+def test_the_area_and_zone_names_exist_only_beside_a_district_question():
+    found = problems(DISTRICT_STEPS.replace("type: district", "type: text"))
+    assert any("area_zone" in p for p in found), found
+
+
+def test_choice_match_words_are_read_and_checked():
+    steps = (
+        "- id: need\n  ask: {bn: কী?, en: What?}\n  choices:\n"
+        "    saree: {bn: শাড়ি, en: Saree, match: [jamdani, জামদানি]}\n"
+        "    kurti: {bn: কুর্তি, en: Kurti, match: tops}\n"
+    )
+    assert problems(steps) == []
+    book = book_from_string(yaml_of(steps))
+    flow = book.flows["welcome"]
+    choices = flow.at(flow.asks["need"]).choices
+    assert [c.match for c in choices] == [("jamdani", "জামদানি"), ("tops",)]
+    found = problems(steps.replace("match: tops", "match: {a: b}"))
+    assert any("match: should be a word or a list of words" in p for p in found), found

@@ -13,6 +13,7 @@ import pytest
 
 from bot.book.compiler import book_from_string
 from bot.conversation import decide as decide_module
+from bot.conversation import runner
 from bot.conversation.decide import decide
 from bot.conversation.runner import Action, Ask, Handoff, Label, Move, OptOut, Say, Turn
 from bot.i18n import gettext as _
@@ -238,5 +239,97 @@ def test_message_routes_run_in_the_documented_order():
     names = [r.__name__ for r in decide_module.MESSAGE_ROUTES]
     assert names == [
         "edited_step", "language_reply", "answer_reply", "notice_language",
-        "no_words", "small_talk", "intents", "pending_answer", "welcome", "not_understood",
+        "no_words", "correction", "small_talk", "intents", "pending_answer", "welcome",
+        "not_understood",
     ]  # fmt: skip
+
+
+def test_a_stale_quick_reply_is_refused_once_and_counts_one_retry():
+    t = turn("happy")
+    out = said(decide(BOOK, t, tap("কুর্তি", "need:kurti"), False))
+    assert len(out) == 2 and out[0].startswith("say:") and out[1] == "ask:happy:খুশি? (again)"
+    assert t.retries == 1
+
+
+def test_a_correction_changes_the_last_answer_and_its_score():
+    t = turn("need")
+    decide(BOOK, t, msg("শাড়ি"), False)
+    assert (t.answers, t.score, t.step) == ({"need": "saree"}, 20, "happy")
+    out = said(decide(BOOK, t, msg("না না, কুর্তি"), False))
+    assert out == [HAPPY_BN]
+    assert (t.answers, t.score, t.step, t.retries) == ({"need": "kurti"}, 0, "happy", 0)
+
+
+def test_a_correction_word_before_an_answer_to_the_waiting_question_is_that_answer():
+    t = turn("need")
+    decide(BOOK, t, msg("শাড়ি"), False)
+    decide(BOOK, t, msg("না, খুশি না"), False)
+    assert t.answers == {"need": "saree", "happy": False}
+
+
+@pytest.mark.parametrize("text", ["abc@gmail.com", "SKU-1234", "A12", "www.example.com/p/1"])
+def test_codes_and_addresses_never_switch_the_language(text):
+    t = turn("photo")
+    decide(BOOK, t, msg(text), False)
+    assert t.language == "bn"
+
+
+CHOICE_BOOK = book_from_string(
+    """
+settings:
+  business: {bn: টেস্ট শপ, en: Test Shop}
+  languages: [bn, en]
+flows:
+  welcome:
+    start_on: [first_message]
+    steps:
+      - id: item
+        ask: {bn: "কী লাগবে?", en: "What do you need?"}
+        choices:
+          button: {bn: বাটন ফোন, en: Button phone}
+          jamdani: {bn: জামদানি, en: Jamdani}
+          three: {bn: থ্রি-পিস, en: Three-piece, match: [salwar kameez]}
+          other: {bn: অন্য কিছু, en: Something else}
+      - id: area
+        ask: {bn: "কোথায়?", en: "Where?"}
+        type: district
+      - say: {bn: "{area_area}, {area}", en: "To {area_area}, {area} ({area_zone})"}
+"""
+)
+
+
+@pytest.mark.parametrize(
+    ("text", "key"),
+    [
+        ("button phone", "button"),
+        ("বাটন ফোন", "button"),
+        ("jamdani", "jamdani"),
+        ("জামদানিটা", "jamdani"),
+        ("3 piece", "three"),
+        ("আমি একটা থ্রি-পিস নিতে চাই", "three"),
+        ("salwar kameez", "three"),
+        ("একটা জামদানি আর একটা থ্রি-পিস", None),  # two choices: asked again
+        ("sorry", None),
+        ("৪", "other"),
+        ("জামদানি না, থ্রি-পিস", "three"),  # the one said no to is not the answer
+        ("not jamdani, button phone", "button"),
+    ],
+)
+def test_choices_as_people_say_them(text, key):
+    step = CHOICE_BOOK.flows["welcome"].steps[0]
+    assert runner.choose(step, text, None) == key
+
+
+def test_a_district_answer_saves_three_names_and_an_empty_area_leaves_no_gap():
+    t = turn()
+    t.language = "en"
+    decide(CHOICE_BOOK, t, msg("hi"), True)
+    decide(CHOICE_BOOK, t, msg("jamdani"), False)
+    out = said(decide(CHOICE_BOOK, t, msg("Dhaka"), False))
+    assert t.answers == {"item": "jamdani", "area": "Dhaka", "area_zone": "inside_dhaka"}
+    assert out == ["say:To Dhaka (inside_dhaka)"]
+    t = turn()
+    decide(CHOICE_BOOK, t, msg("হাই"), True)
+    decide(CHOICE_BOOK, t, msg("জামদানি"), False)
+    assert said(decide(CHOICE_BOOK, t, msg("মিরপুর ১০"), False)) == ["say:Mirpur, Dhaka"]
+    assert t.answers["area_area"] == "Mirpur"

@@ -130,6 +130,16 @@ def test_bn_stem_leaves_short_or_unsuffixed_words(word):
         ("01711223344", None),
         ("", None),
         ("!!!", None),
+        # e-mails, links, product codes and digits tell no language
+        ("rahim.uddin@gmail.com", None),
+        ("https://www.facebook.com/shopno/posts/12345", None),
+        ("daraz.com.bd", None),
+        ("SKU-1234", None),
+        ("A12", None),
+        ("+88 01711-223344", None),
+        ("ami A12 ta nibo", "bn"),
+        ("amar mail rahim@gmail.com", "bn"),
+        ("I want SKU-1234 please", "en"),
     ],
 )
 def test_detect_language(text, lang):

@@ -12,7 +12,16 @@ CTX = Context(now=datetime(2026, 11, 23, 10, 0, tzinfo=ZoneInfo("Asia/Dhaka")))
 
 
 def test_registry_has_every_answer_type():
-    assert set(VALIDATORS) == {"text", "number", "phone", "email", "date", "yes_no"}
+    assert set(VALIDATORS) == {
+        "text",
+        "number",
+        "phone",
+        "email",
+        "date",
+        "yes_no",
+        "district",
+        "payment_ref",
+    }
 
 
 def test_validate_refuses_an_unknown_type():
@@ -283,3 +292,46 @@ def test_is_skip_recognises_skip_words(text):
 @pytest.mark.parametrize("text", ["না", "no", "no thanks", "lagbe na", "হ্যাঁ", "5000", "রহিম", "0"])
 def test_is_skip_leaves_real_answers_alone(text):
     assert not is_skip(text)
+
+
+# --- district, payment_ref, and payment references at a number question ----------------------
+
+
+def _ctx():
+    return Context(now=datetime(2026, 12, 1, 12, tzinfo=ZoneInfo("Asia/Dhaka")))
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("মিরপুরে", {"district": "Dhaka", "area": "Mirpur", "zone": "inside_dhaka"}),
+        ("ctg", {"district": "Chattogram", "area": None, "zone": "outside_dhaka"}),
+        ("savar", {"district": "Dhaka", "area": "Savar", "zone": "dhaka_suburb"}),
+        ("ঢাকার বাইরে", None),
+        ("hello", None),
+    ],
+)
+def test_district_answers(text, expected):
+    assert validate("district", text, _ctx()) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("৪৫৬৭", "4567"),
+        ("টাকা পাঠিয়েছি, শেষের ৪ সংখ্যা ৪৫৬৭", "4567"),
+        ("TrxID 8N7A6B5C4D", "8N7A6B5C4D"),
+        ("01711223344", None),
+        ("২০০০ টাকা", None),
+        ("ok", None),
+    ],
+)
+def test_payment_ref_answers(text, expected):
+    assert validate("payment_ref", text, _ctx()) == expected
+
+
+@pytest.mark.parametrize(
+    "text", ["টাকা পাঠিয়েছি, শেষের ৪ সংখ্যা ৪৫৬৭", "last 4 digit 8899", "TrxID 8N7A6B5C4D"]
+)
+def test_a_payment_reference_is_not_an_amount(text):
+    assert validate("number", text, _ctx()) is None
