@@ -14,7 +14,7 @@ from collections.abc import Callable, Mapping
 from types import MappingProxyType
 from typing import Any
 
-from bot.book import checks, loader, parts, readers, steps
+from bot.book import checks, golden, loader, parts, readers, steps
 from bot.book.context import Context
 from bot.book.intents import INTENT_ACTIONS, compile_intents
 from bot.book.loader import Map, Problem, Seq
@@ -79,7 +79,7 @@ DEFAULT_STAGES = (
 )
 
 SECTIONS = tuple(
-    "settings stages intents flows followups greeting ice_breakers menu canned".split()
+    "settings stages intents flows followups greeting ice_breakers menu canned tests".split()
 )
 
 
@@ -301,6 +301,7 @@ def compile_book(c: Context, tree: loader.Tree) -> FlowBook:
         menu,
         MappingProxyType(canned),
         tree.files,
+        tests=golden.read(root.get("tests"), where("tests"), r, [s.id for s in stages]),
     )
     checks.cross_check(book, c.refs, r)
     return book
@@ -337,9 +338,16 @@ def load_book(path: str) -> tuple[FlowBook | None, list[Problem]]:
     return _build(*loader.load(path))
 
 
-def check(path: str) -> list[Problem]:
-    """Every problem in ``path`` and its includes, errors and warnings, by file and line."""
-    return load_book(path)[1]
+def check(path: str, *, tests: bool = False) -> list[Problem]:
+    """Every problem in ``path`` and its includes, errors and warnings, by file and line.
+
+    With ``tests``, a book without errors also plays its golden conversations (``tests:``);
+    each failure is an error at its step's line.
+    """
+    book, problems = load_book(path)
+    if tests and book is not None and book.tests:
+        problems = problems + golden.run(book)
+    return problems
 
 
 def check_string(yaml_text: str, name: str = "flows.yaml") -> list[Problem]:

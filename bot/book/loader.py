@@ -21,7 +21,7 @@ from bot.book.messages import YAML_PLAIN, message
 
 # Sections an included file may add to; the rest belong to the main file only.
 MERGED_MAPS = ("flows", "canned")
-MERGED_LISTS = ("intents", "followups")
+MERGED_LISTS = ("intents", "followups", "tests")
 
 
 @dataclass(frozen=True)

@@ -245,6 +245,22 @@ MESSAGES: dict[str, str] = {
         "intent {id!r}: {word!r} is also matched by intent {earlier!r} (line {line}), "
         "which is tried first"
     ),
+    # --- golden conversations (bot.book.golden) -------------------------------------------
+    "tests.string": "{what} should be text, not {kind}",
+    "tests.name": "a test needs a name: (what the conversation shows, in a few words)",
+    "tests.twice": "test {name!r} is written twice (first on line {line})",
+    "tests.lang": "lang {lang!r} is not one of the book's languages ({langs})",
+    "tests.no_steps": "test {name!r} has no steps: give at least one '- customer: …'",
+    "tests.step_says": "each test step needs exactly one of customer:, tap: or postback:",
+    "tests.stage": "expect stage {stage!r} is not a stage; the stages are: {stages}",
+    "tests.handoff": "expect handoff should be true or false, not {kind}",
+    "tests.no_tap": "test {name!r}: the bot offered no button {title!r} to tap (it offered: {offered})",
+    "tests.bot_missing": "test {name!r}: the bot's reply does not contain {want!r}; it said: {said}",
+    "tests.bot_unwanted": "test {name!r}: the bot's reply contains {want!r}; it said: {said}",
+    "tests.silent": "(nothing)",
+    "tests.no_conversation": "test {name!r}: the bot never started a conversation",
+    "tests.expect": "test {name!r}: {what} is {got!r}, expected {want!r}",
+
 }
 
 

@@ -18,6 +18,7 @@ from bot.book.compiler import load_book
 from bot.cli import page
 from bot.cli import staff as staff_commands
 from bot.cli.chat import run_chat
+from bot.cli.test import test as test_command
 from bot.conversation.diagram import mermaid
 from bot.errors import FlowError
 
@@ -90,7 +91,7 @@ def check(file: str | None) -> None:
     """Validate the flows; print file:line: message for each problem; exit 1 on errors."""
 
     path = file or str(settings.load()["BOT_FLOWS"])
-    problems = check_flows(path)
+    problems = check_flows(path, tests=True)
     errors = [p for p in problems if getattr(p, "severity", "error") == "error"]
     for p in problems:
         click.echo(str(p))
@@ -130,6 +131,7 @@ def diagram() -> None:
 cli.add_command(staff_commands.staff)
 cli.add_command(staff_commands.export)
 cli.add_command(page.setup_page)
+cli.add_command(test_command)
 
 
 def main() -> None:
