@@ -338,6 +338,14 @@ def load_book(path: str) -> tuple[FlowBook | None, list[Problem]]:
     return _build(*loader.load(path))
 
 
+def load_book_files(path: str) -> tuple[FlowBook | None, list[Problem], tuple[str, ...]]:
+    """Like ``load_book``, with the files read (for the watcher of the running server)."""
+    tree, found = loader.load(path)
+    book, problems = _build(tree, found)
+    files = tree.files if tree is not None else ()
+    return book, problems, files
+
+
 def check(path: str, *, tests: bool = False) -> list[Problem]:
     """Every problem in ``path`` and its includes, errors and warnings, by file and line.
 

@@ -260,7 +260,6 @@ MESSAGES: dict[str, str] = {
     "tests.silent": "(nothing)",
     "tests.no_conversation": "test {name!r}: the bot never started a conversation",
     "tests.expect": "test {name!r}: {what} is {got!r}, expected {want!r}",
-
 }
 
 
