@@ -62,7 +62,7 @@ class Runtime:
             backoff=float(config.get("SENDER_BACKOFF", 2.0)),
             threads=int(config.get("SENDER_THREADS", 8)),
         )
-        self.scheduler = None  # set by bot.scheduler when follow-ups are configured
+        self.scheduler: Any = None  # set by bot.scheduler when follow-ups are configured
         self._local = threading.local()
         self._threads: list[threading.Thread] = []
 
@@ -147,8 +147,8 @@ class Runtime:
                 errors.append(f"{path}:1: the tests: could not run ({e})")
         now = _iso(time.time())
         if errors:
-            for e in errors:
-                log.error("flows not reloaded: %s", e)
+            for line in errors:
+                log.error("flows not reloaded: %s", line)
             log.error("%s has errors; the flows loaded before keep running", path)
             self.flows_state.clear()
             self.flows_state.update(ok=False, errors=errors, checked_at=now,

@@ -217,7 +217,7 @@ def run(book: Any, tests: Iterable[Golden] | None = None) -> list[Problem]:
                             "UPDATE conversations SET language = ? WHERE id = ?",
                             (case.lang, conv["id"]),
                         )
-                last, taps = 0, []
+                last, taps = 0, list[tuple[str, str]]()
                 for step in case.steps:
                     now[0] += 30
                     mid = f"golden-{next(mids)}"
