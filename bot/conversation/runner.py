@@ -130,14 +130,19 @@ def render(book: FlowBook, turn: Turn, text: Text | str | None) -> str:
     values = _Values()
     s = book.settings
     for key, value in s.extra.items():
-        values[key] = pick(value, turn.language) if isinstance(value, Mapping) else value
+        if isinstance(value, Mapping):
+            values[key] = pick(value, turn.language)
+        elif isinstance(value, int | float) and not isinstance(value, bool):
+            values[key] = format_number(value, turn.language)  # ৭০ to a Bangla customer
+        else:
+            values[key] = value
     values["business"] = pick(s.business, turn.language, s.languages[0])
     values["currency"] = s.currency
     values["timezone"] = s.timezone
     values["first_name"] = turn.first_name
     values["name"] = turn.first_name
     values["score"] = turn.score
-    values["qualify_score"] = s.qualify_score
+    values["qualify_score"] = format_number(s.qualify_score, turn.language)
     for key, value in turn.answers.items():
         values[key] = _answer_text(book, key, value, turn.language, turn.now)
     try:
