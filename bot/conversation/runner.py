@@ -133,7 +133,7 @@ def render(book: FlowBook, turn: Turn, text: Text | str | None) -> str:
         if isinstance(value, Mapping):
             values[key] = pick(value, turn.language)
         elif isinstance(value, int | float) and not isinstance(value, bool):
-            values[key] = format_number(value, turn.language)  # ৭০ to a Bangla customer
+            values[key] = _setting_number(value, turn.language)  # ৭০ to a Bangla customer
         else:
             values[key] = value
     values["business"] = pick(s.business, turn.language, s.languages[0])
@@ -142,7 +142,7 @@ def render(book: FlowBook, turn: Turn, text: Text | str | None) -> str:
     values["first_name"] = turn.first_name
     values["name"] = turn.first_name
     values["score"] = turn.score
-    values["qualify_score"] = format_number(s.qualify_score, turn.language)
+    values["qualify_score"] = _setting_number(s.qualify_score, turn.language)
     for key, value in turn.answers.items():
         values[key] = _answer_text(book, key, value, turn.language, turn.now)
     try:
@@ -152,6 +152,11 @@ def render(book: FlowBook, turn: Turn, text: Text | str | None) -> str:
     return (
         " ".join(out.split(" ")) if turn.first_name else out.replace(" !", "!").replace("  ", " ")
     )
+
+
+def _setting_number(value: float | int, lang: str) -> str:
+    """A number from settings as the owner wrote it, in Bangla digits for Bangla."""
+    return bn_digits(str(value)) if lang == "bn" else str(value)
 
 
 def _answer_text(
