@@ -87,7 +87,7 @@ def compile_intents(c: Context, value: Any, where: Where) -> tuple[Intent, ...]:
     r = c.r
     items = r.seq(value, where, "intents")
     out: list[Intent] = []
-    seen: dict[str, int] = {}
+    seen: dict[str, tuple[str, int]] = {}
     for i, m, at in each(items):
         if not isinstance(m, Map):
             r.error(at, "intent.wrong", kind=kind_of(m))
@@ -97,7 +97,13 @@ def compile_intents(c: Context, value: Any, where: Where) -> tuple[Intent, ...]:
         if "id" not in m:
             r.error(at, "intent.no_id")
         if iid in seen:
-            r.error(m.where("id"), "intent.twice", id=iid, line=seen[iid])
+            first_file, first_line = seen[iid]
+            if first_file == m.where("id")[0]:
+                r.error(m.where("id"), "intent.twice", id=iid, line=first_line)
+            else:
+                r.error(
+                    m.where("id"), "intent.twice_file", id=iid, file=first_file, line=first_line
+                )
         name = iid or f"intent {i + 1}"
         match = m.get("match")
         words = [match] if isinstance(match, str | int) and not isinstance(match, bool) else match
@@ -122,7 +128,7 @@ def compile_intents(c: Context, value: Any, where: Where) -> tuple[Intent, ...]:
         if goto:
             c.refs.flow(goto, src.where("goto"), f"intent {name!r} goto")
         if iid is not None:
-            seen.setdefault(iid, at[1])
+            seen.setdefault(iid, (at[0], at[1]))
             out.append(
                 Intent(
                     iid,

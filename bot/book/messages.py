@@ -224,7 +224,7 @@ MESSAGES: dict[str, str] = {
     ),
     "placeholder.empty": "an empty {{}} in the {lang} text",
     "placeholder.unknown": (
-        "{{{name}}} in the {lang} text is no question id or setting{hint}; it is shown as written"
+        "{{{name}}} in the {lang} text is no question id or setting{hint}; customers would see it as written"
     ),
     "flow.unreachable": (
         "flow {flow!r} can never start: it has no start_on, and no goto, button, choice or "
@@ -260,6 +260,31 @@ MESSAGES: dict[str, str] = {
     "tests.silent": "(nothing)",
     "tests.no_conversation": "test {name!r}: the bot never started a conversation",
     "tests.expect": "test {name!r}: {what} is {got!r}, expected {want!r}",
+    # --- what customers would see (bot.book.checks, bot.book.loader) ------------------------
+    "intent.twice_file": "intent id {id!r} is used twice (first in {file}:{line})",
+    "text.hash_cut": (
+        "the text stops at '#': YAML reads ' #{rest}' as a comment, so customers never see it; "
+        "put the whole text in quotes"
+    ),
+    "yaml.visarga": (
+        "'{key}ঃ' has a Bangla visarga (ঃ) where YAML needs an English colon: write '{key}:'"
+    ),
+    "yaml.missing_colon": "a ':' is missing after {key!r} (write '{key}:')",
+    "condition.label": (
+        "{name} is compared with the label {label!r}, but a choice saves its key: use the key "
+        "{key!r}, as in {name} == '{key}'"
+    ),
+    "condition.curly": (
+        "the condition {source!r} has curly quotes (“ ” ‘ ’): write straight quotes ' or \""
+    ),
+    "text.curly": (
+        "the {lang} text is wrapped in curly quotes (“ ” ‘ ’), which customers would see; "
+        "write straight quotes \" or ', or none"
+    ),
+    "flow.many_questions": (
+        "flow {flow!r} asks {count} questions; good practice is at most 10 to 15 in one go "
+        "(customers give up on long forms): split it, or make some optional"
+    ),
 }
 
 
