@@ -139,12 +139,12 @@ def _labels_in_conditions(book: FlowBook, refs: Refs, report: Report) -> None:
     for ex, where in refs.exprs:
         for name, _, literal in _COMPARISON.findall(ex.source):
             name = name.removeprefix("answers.")
-            keys = choices.get(name)
-            if not keys or literal in keys:
+            found = choices.get(name)
+            if not found or literal in found:
                 continue
             wanted = " ".join(literal.split()).casefold()
             key = next(
-                (k for k, labels in keys.items()
+                (k for k, labels in found.items()
                  if any(" ".join(x.split()).casefold() == wanted for x in labels)),
                 None,
             )  # fmt: skip
