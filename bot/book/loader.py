@@ -17,7 +17,7 @@ from typing import Any
 
 import yaml
 
-from bot.book.messages import YAML_PLAIN, message
+from bot.book.messages import YAML_PLAIN, message, translated
 
 # Sections an included file may add to; the rest belong to the main file only.
 MERGED_MAPS = ("flows", "canned")
@@ -208,7 +208,7 @@ def _syntax_problem(file: str, text: str, error: yaml.YAMLError) -> Problem:
             return Problem(file, missing[0], message("yaml.missing_colon", key=missing[1]))
     for needle, plain in YAML_PLAIN:
         if needle in problem:
-            return Problem(file, line, message("yaml.syntax", problem=plain))
+            return Problem(file, line, message("yaml.syntax", problem=translated(plain)))
     return Problem(file, line, message("yaml.syntax", problem=problem))
 
 

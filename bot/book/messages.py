@@ -319,6 +319,23 @@ YAML_PLAIN: tuple[tuple[str, str], ...] = (
 )
 
 
+_language = ["en"]  # check --lang bn sets it for the whole run (a command line, one thread)
+
+
+def use_language(lang: str) -> None:
+    """Show check's messages in ``lang`` from now on, through the gettext catalogs."""
+    _language[0] = lang
+
+
+def translated(text: str) -> str:
+    """``text`` (a template of this module) in the language of ``use_language``."""
+    if _language[0] == "en":
+        return text
+    from bot.i18n import catalog
+
+    return catalog(_language[0]).gettext(text)
+
+
 def message(message_id: str, /, **fields: object) -> str:
     """The owner-facing text of message ``message_id`` with ``fields`` filled in."""
-    return MESSAGES[message_id].format(**fields)
+    return translated(MESSAGES[message_id]).format(**fields)

@@ -113,3 +113,23 @@ def test_a_duplicate_intent_across_files_names_the_first_file_and_line(tmp_path)
     more.write_text("intents:\n  - id: price\n    match: [price]\n    say: 500\n", encoding="utf-8")
     out = [str(p) for p in check(str(main)) if p.is_error]
     assert out == [f"{more}:2: intent id 'price' is used twice (first in {main}:10)"]
+
+
+def test_check_lang_bn_speaks_bangla(tmp_path):
+    from click.testing import CliRunner
+
+    from bot.book import messages
+    from bot.cli import cli
+
+    path = tmp_path / "flows.yaml"
+    path.write_text(HEAD + '      - say: {bn: "বিকাশ {bkas}", en: "bKash {bkash}"}\n', "utf-8")
+    try:
+        result = CliRunner().invoke(cli, ["check", "--lang", "bn", str(path)])
+    finally:
+        messages.use_language("en")
+    assert result.exit_code == 1
+    assert (
+        f"{path}:8: bn লেখার {{bkas}} কোনো প্রশ্নের id বা সেটিং নয় (আপনি কি bkash বোঝাতে "
+        "চেয়েছেন?); কাস্টমার এটি হুবহু দেখবেন"
+    ) in result.output
+    assert "১টি ভুল, ০টি সতর্কতা" in result.output
