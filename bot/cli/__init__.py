@@ -15,13 +15,13 @@ from bot import config as settings
 from bot import i18n
 from bot.app import create_app
 from bot.book import messages
-from bot.book.compiler import check as check_flows
 from bot.book.compiler import load_book
 from bot.cli import page
 from bot.cli import staff as staff_commands
 from bot.cli.chat import run_chat
 from bot.cli.test import test as test_command
 from bot.conversation.diagram import mermaid
+from bot.conversation.golden import check as check_flows
 from bot.errors import FlowError
 
 log = logging.getLogger(__name__)
@@ -102,7 +102,7 @@ def check(file: str | None, lang: str) -> None:
     _ = i18n.gettext
     messages.use_language(lang)
     path = file or str(settings.load()["BOT_FLOWS"])
-    problems = check_flows(path, tests=True)
+    problems = check_flows(path)[1]
     errors = [p for p in problems if getattr(p, "severity", "error") == "error"]
     for p in problems:
         text = str(p)

@@ -7,8 +7,8 @@ import sys
 import click
 
 from bot import config as settings
-from bot.book import golden
 from bot.book.compiler import load_book
+from bot.conversation import golden
 
 
 @click.command("test")

@@ -56,11 +56,14 @@ def test_a_label_compared_instead_of_the_key():
         "flows.yaml:13: product is compared with the label 'থ্রি-পিস', but a choice saves its key: "
         "use the key 'three_piece', as in product == 'three_piece'"
     ]
-    assert found(CHOICE + "      - if: \"product == 'three_piece'\"\n        then: [{say: hi}]\n") == []
+    assert (
+        found(CHOICE + "      - if: \"product == 'three_piece'\"\n        then: [{say: hi}]\n")
+        == []
+    )
 
 
 def test_curly_quotes_in_an_if_are_an_error():
-    out = found(CHOICE + "      - if: \"product == ‘saree’\"\n        then: [{say: hi}]\n")
+    out = found(CHOICE + '      - if: "product == ‘saree’"\n        then: [{say: hi}]\n')
     assert out == [
         "flows.yaml:13: the condition 'product == ‘saree’' has curly quotes (“ ” ‘ ’): write "
         "straight quotes ' or \""
@@ -76,7 +79,9 @@ def test_curly_quotes_around_a_text_are_a_warning():
 
 
 def test_more_than_15_questions_in_a_flow():
-    asks = "".join(f"      - id: q{i}\n        ask: {{bn: প্রশ্ন, en: Question}}\n" for i in range(16))
+    asks = "".join(
+        f"      - id: q{i}\n        ask: {{bn: প্রশ্ন, en: Question}}\n" for i in range(16)
+    )
     out = found(asks)
     assert out == [
         "flows.yaml:5: warning: flow 'welcome' asks 16 questions; good practice is at most 10 to 15 "
@@ -94,7 +99,10 @@ def test_a_missing_colon_is_reported_on_its_own_line():
 
 def test_a_bangla_visarga_for_a_colon_is_named():
     out = found("      - sayঃ hello\n")
-    assert "flows.yaml:8: 'sayঃ' has a Bangla visarga (ঃ) where YAML needs an English colon: write 'say:'" in out
+    assert (
+        "flows.yaml:8: 'sayঃ' has a Bangla visarga (ঃ) where YAML needs an English colon: write 'say:'"
+        in out
+    )
 
 
 def test_an_unknown_key_takes_the_right_article():

@@ -6,8 +6,9 @@ from pathlib import Path
 
 from click.testing import CliRunner
 
-from bot.book.compiler import check, check_string
+from bot.book.compiler import check_string
 from bot.cli import cli
+from bot.conversation.golden import check
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -70,7 +71,7 @@ def test_a_failure_is_reported_at_its_step_and_expect_lines_and_exits_1(tmp_path
 
 def test_check_plays_the_tests_and_a_failure_is_an_error(tmp_path):
     path = _write(tmp_path, FLOWS + FAILING)
-    problems = check(path, tests=True)
+    problems = check(path)[1]
     assert [p.line for p in problems if p.is_error] == [23, 25]
     result = CliRunner().invoke(cli, ["check", path])
     assert result.exit_code == 1
