@@ -85,64 +85,79 @@ def run(book: Any, tests: Iterable[Golden] | None = None) -> list[Problem]:
     if not cases:
         return []
     problems: list[Problem] = []
-    now = [datetime(*_NOON, tzinfo=ZoneInfo(book.settings.timezone)).timestamp()]
+    clock = _Clock(datetime(*_NOON, tzinfo=ZoneInfo(book.settings.timezone)).timestamp())
     with tempfile.TemporaryDirectory(prefix="barta-golden-") as tmp:
         db = connect(os.path.join(tmp, "golden.db"))
         try:
             migrate(db)
-            engine = Engine(book, clock=lambda: now[0])
-            mids = itertools.count(1)
+            engine = Engine(book, clock=clock)
             for n, case in enumerate(cases, 1):
-                psid = f"golden:{n}"
-                if case.lang:
-                    with write_tx(db):
-                        conv, _ = conversations.get_or_create(db, psid, now[0])
-                        db.execute(
-                            "UPDATE conversations SET language = ? WHERE id = ?",
-                            (case.lang, conv["id"]),
-                        )
-                last, taps = 0, list[tuple[str, str]]()
-                for step in case.steps:
-                    now[0] += 30
-                    mid = f"golden-{next(mids)}"
-                    ts = int(now[0] * 1000)
-                    if step.kind == "customer":
-                        ev = Event(kind="message", psid=psid, text=step.said, mid=mid, timestamp=ts)
-                    elif step.kind == "postback":
-                        ev = Event(kind="postback", psid=psid, payload=step.said, title=step.said,
-                                   mid=mid, timestamp=ts)  # fmt: skip
-                    else:
-                        action = next((a for t, a in taps if t == step.said), None)
-                        if action is None:
-                            offered = ", ".join(t for t, _ in taps) or "none"
-                            found = failure("no_tap", name=case.name, title=step.said,
-                                            offered=offered)  # fmt: skip
-                            problems.append(Problem(step.file, step.line, found))
-                            break
-                        kind, payload = action.split(":", 1)
-                        if kind == "postback":
-                            ev = Event(kind="postback", psid=psid, payload=payload,
-                                       title=step.said, mid=mid, timestamp=ts)  # fmt: skip
-                        else:
-                            ev = Event(kind="message", psid=psid, text=step.said, payload=payload,
-                                       quick_reply=True, mid=mid, timestamp=ts)  # fmt: skip
-                    inbox.add(db, [(ev.key(), psid, ev.kind, ev.to_json())], now[0])
-                    while engine.process_next(db):
-                        pass
-                    last, texts, taps = _replies(db, psid, last)
-                    said = "\n".join(texts)
-                    for want in step.bot:
-                        if want not in said:
-                            problems.append(Problem(step.file, step.line, failure("bot_missing", name=case.name, want=want,
-                                said=_short(said))))  # fmt: skip
-                    for unwanted in step.not_:
-                        if unwanted in said:
-                            problems.append(Problem(step.file, step.line, failure("bot_unwanted", name=case.name, want=unwanted,
-                                said=_short(said))))  # fmt: skip
-                problems += _expect(db, psid, case)
+                problems += _play(engine, db, case, f"golden:{n}", clock)
         finally:
             db.conn.close()
     return problems
+
+
+class _Clock:
+    """The engine's clock: still, moved on by hand between the customer's messages."""
+
+    def __init__(self, start: float) -> None:
+        self.now = start
+        self._mids = itertools.count(1)
+
+    def __call__(self) -> float:
+        return self.now
+
+    def tick(self) -> tuple[str, int]:
+        """Half a minute later: a new message id and its timestamp (ms)."""
+        self.now += 30
+        return f"golden-{next(self._mids)}", int(self.now * 1000)
+
+
+def _play(engine: Engine, db: Any, case: Golden, psid: str, clock: _Clock) -> list[Problem]:
+    problems: list[Problem] = []
+    if case.lang:
+        with write_tx(db):
+            conv, _ = conversations.get_or_create(db, psid, clock.now)
+            db.execute(
+                "UPDATE conversations SET language = ? WHERE id = ?", (case.lang, conv["id"])
+            )
+    last, taps = 0, list[tuple[str, str]]()
+    for step in case.steps:
+        mid, ts = clock.tick()
+        if step.kind == "customer":
+            ev = Event(kind="message", psid=psid, text=step.said, mid=mid, timestamp=ts)
+        elif step.kind == "postback":
+            ev = Event(kind="postback", psid=psid, payload=step.said, title=step.said, mid=mid,
+                       timestamp=ts)  # fmt: skip
+        else:
+            action = next((a for t, a in taps if t == step.said), None)
+            if action is None:
+                offered = ", ".join(t for t, _ in taps) or "none"
+                found = failure("no_tap", name=case.name, title=step.said, offered=offered)
+                problems.append(Problem(step.file, step.line, found))
+                break
+            kind, payload = action.split(":", 1)
+            if kind == "postback":
+                ev = Event(kind="postback", psid=psid, payload=payload, title=step.said,
+                           mid=mid, timestamp=ts)  # fmt: skip
+            else:
+                ev = Event(kind="message", psid=psid, text=step.said, payload=payload,
+                           quick_reply=True, mid=mid, timestamp=ts)  # fmt: skip
+        inbox.add(db, [(ev.key(), psid, ev.kind, ev.to_json())], clock.now)
+        while engine.process_next(db):
+            pass
+        last, texts, taps = _replies(db, psid, last)
+        said = "\n".join(texts)
+        for want in step.bot:
+            if want not in said:
+                found = failure("bot_missing", name=case.name, want=want, said=_short(said))
+                problems.append(Problem(step.file, step.line, found))
+        for unwanted in step.not_:
+            if unwanted in said:
+                found = failure("bot_unwanted", name=case.name, want=unwanted, said=_short(said))
+                problems.append(Problem(step.file, step.line, found))
+    return problems + _expect(db, psid, case)
 
 
 def _short(text: str, most: int = 160) -> str:
