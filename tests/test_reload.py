@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import itertools
 import json
 import os
 import time
+
+import pytest
 
 FLOWS = """\
 settings:
@@ -97,3 +100,75 @@ def test_the_running_engine_answers_with_the_new_flows(make_app, tmp_path):
     assert runtime.reload() is False
     assert runtime.flows_state["ok"] is False
     assert "New welcome" in str(runtime.book.flows["welcome"].steps[0].text)
+
+
+def test_owners_see_the_refused_flows_in_a_banner_and_agents_do_not(make_app, tmp_path):
+    from tests.staff.test_views import add_staff, login
+
+    flows = tmp_path / "shop.yaml"
+    flows.write_text(FLOWS, encoding="utf-8")
+    app = make_app(flows, online=False)
+    add_staff(app, "rina", "owner")
+    add_staff(app, "karim", "agent")
+    owner, agent = app.test_client(), app.test_client()
+    assert login(owner, "rina").status_code == 302
+    assert login(agent, "karim").status_code == 302
+    assert "flows-broken" not in owner.get("/staff/queue").get_data(as_text=True)
+
+    flows.write_text(FLOWS.replace("    steps:", "    steps"), encoding="utf-8")
+    assert app.extensions["barta"].reload() is False
+    page = owner.get("/staff/queue").get_data(as_text=True)
+    assert "flows-broken" in page
+    assert f"{flows}:6: a &#39;:&#39; is missing after &#39;steps&#39;" in page
+    assert "flows-broken" not in agent.get("/staff/queue").get_data(as_text=True)
+
+
+@pytest.mark.slow
+def test_a_running_server_follows_its_flows_file(tmp_path):
+    import sqlite3
+
+    import requests
+
+    from tests.cli.test_crash import free_port, start_server
+    from tests.conftest import SECRET, envelope, sign, text_event
+
+    flows = tmp_path / "shop.yaml"
+    flows.write_text(FLOWS, encoding="utf-8")
+    db_path = tmp_path / "bot.db"
+    env = dict(os.environ, BOT_DB=str(db_path), BOT_FLOWS=str(flows), SECRET_KEY="reload",
+               MESSENGER_APP_SECRET=SECRET)  # fmt: skip
+    env.pop("MESSENGER_PAGE_TOKEN", None)
+    port = free_port()
+    server = start_server(port, env, tmp_path / "server.log")
+    base = f"http://127.0.0.1:{port}"
+
+    def flows_health() -> dict:
+        return requests.get(f"{base}/healthz", timeout=5).json()["flows"]
+
+    def welcome_for(psid: str) -> str:
+        raw = json.dumps(envelope(text_event(psid, "hello"))).encode()
+        headers = {"Content-Type": "application/json", "X-Hub-Signature-256": sign(raw)}
+        assert requests.post(f"{base}/webhook", data=raw, headers=headers, timeout=5).ok
+
+        def said() -> str:
+            with sqlite3.connect(db_path) as db:
+                rows = db.execute("SELECT body FROM outbox WHERE psid = ?", (psid,)).fetchall()
+            return " ".join(json.loads(r[0])["message"].get("text", "") for r in rows)
+
+        _wait(lambda: "welcome" in said().lower() or "স্বাগতম" in said(), 10)
+        return said()
+
+    tries = itertools.count(1)
+    try:
+        assert flows_health()["ok"] is True
+        _save(flows, FLOWS.replace("Old welcome", "New welcome"))
+        took = _wait(lambda: "New welcome" in welcome_for(f"c1-{next(tries)}"))
+        assert took < 5
+
+        _save(flows, FLOWS.replace("Old welcome", "Broken").replace("    steps:", "    steps"))
+        _wait(lambda: flows_health()["ok"] is False)
+        assert any(":6: a ':' is missing after 'steps'" in e for e in flows_health()["errors"])
+        assert "New welcome" in welcome_for("c2")  # the old flows still answer
+    finally:
+        server.terminate()
+        server.wait(10)
