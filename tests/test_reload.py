@@ -172,3 +172,33 @@ def test_a_running_server_follows_its_flows_file(tmp_path):
     finally:
         server.terminate()
         server.wait(10)
+
+
+def test_a_customer_mid_flow_goes_on_after_a_reload(make_app, tmp_path):
+    from bot.messenger.events import Event
+    from store import inbox
+
+    flows = tmp_path / "shop.yaml"
+    flows.write_text(FLOWS, encoding="utf-8")
+    app = make_app(flows, online=False)
+    runtime = app.extensions["barta"]
+    db = runtime.db()
+    n = itertools.count(1)
+
+    def says(text: str) -> list[str]:
+        before = db.execute("SELECT coalesce(max(id), 0) FROM outbox").fetchone()[0]
+        ev = Event(kind="message", psid="p1", text=text, mid=f"m{next(n)}",
+                   timestamp=int(time.time() * 1000) + next(n))  # fmt: skip
+        inbox.add(db, [(ev.key(), "p1", ev.kind, ev.to_json())], time.time())
+        runtime.drain(db)
+        rows = db.execute("SELECT body FROM outbox WHERE id > ?", (before,)).fetchall()
+        return [json.loads(r[0])["message"].get("text", "") for r in rows]
+
+    assert any("What do you need?" in t for t in says("hello"))
+    # The pending question is renamed: that flow starts again with the new question.
+    flows.write_text(
+        FLOWS.replace("id: need", "id: wish").replace("What do you need?", "What do you wish for?"),
+        encoding="utf-8",
+    )
+    assert runtime.reload() is True
+    assert any("What do you wish for?" in t for t in says("a saree"))
