@@ -230,6 +230,7 @@ def parse(text: str, file: str) -> tuple[Any, list[Problem]]:
 _KEY_ONLY = re.compile(r"^\s*(?:-\s+)?([A-Za-z_][A-Za-z0-9_]*)\s*$")
 _VISARGA = re.compile(r"^\s*(?:-\s+)?([A-Za-z_][A-Za-z0-9_]*)\s*ঃ")
 _VALUE_START = ":-[{,"
+_BLOCK = re.compile(r"(?:^|[:\s])[|>][-+0-9]*\s*(?:#.*)?$")  # "say: |" starts a text block
 
 
 def _missing_colon(lines: list[str], at: int) -> tuple[int, str] | None:
@@ -265,7 +266,15 @@ def _comment_start(line: str) -> int:
 def _raw_line_problems(text: str, file: str) -> list[Problem]:
     """A text cut by '#' (a hashtag read as a comment), and 'sayঃ' (a Bangla visarga)."""
     out: list[Problem] = []
+    block = -1  # the indentation of the key whose | or > text block we are in, else -1
     for n, line in enumerate(text.splitlines(), 1):
+        indent = len(line) - len(line.lstrip(" "))
+        if block >= 0:
+            if not line.strip() or indent > block:
+                continue  # a line of a | or > block: '#' there is text, not a comment
+            block = -1
+        if _BLOCK.search(line):
+            block = indent
         visarga = _VISARGA.match(line)
         if visarga:
             out.append(Problem(file, n, message("yaml.visarga", key=visarga.group(1))))

@@ -141,3 +141,12 @@ def test_check_lang_bn_speaks_bangla(tmp_path):
         "চেয়েছেন?); কাস্টমার এটি হুবহু দেখবেন"
     ) in result.output
     assert "১টি ভুল, ০টি সতর্কতা" in result.output
+
+
+def test_a_hash_inside_a_text_block_is_text():
+    out = found(
+        "      - say: |\n          সময়: ১০টা #অফার\n          আসুন #ঈদ\n      - say: hi #oops\n"
+    )
+    assert [p.split(" the text stops")[0] for p in out if "the text stops" in p] == [
+        "flows.yaml:11:"
+    ]
