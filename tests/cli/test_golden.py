@@ -110,3 +110,29 @@ def test_the_demo_and_the_examples_pass_their_tests():
         result = CliRunner().invoke(cli, ["test", str(ROOT / name)])
         assert result.exit_code == 0, result.output
         assert "12 test(s)" in result.output or "14 test(s)" in result.output
+
+
+def test_a_number_from_settings_has_bangla_digits_for_bangla_customers(tmp_path):
+    text = """\
+settings:
+  business: Test
+  delivery_charge: 70
+flows:
+  welcome:
+    start_on: [first_message]
+    steps:
+      - say: {bn: "ডেলিভারি চার্জ {delivery_charge} টাকা", en: "Delivery is Tk {delivery_charge}"}
+tests:
+  - name: Bangla
+    lang: bn
+    steps:
+      - customer: "হ্যালো"
+        bot: ["ডেলিভারি চার্জ ৭০ টাকা"]
+  - name: English
+    lang: en
+    steps:
+      - customer: "hello"
+        bot: ["Delivery is Tk 70"]
+"""
+    result = CliRunner().invoke(cli, ["test", _write(tmp_path, text)])
+    assert result.exit_code == 0, result.output
