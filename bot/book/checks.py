@@ -115,6 +115,10 @@ MAX_QUESTIONS = 15
 _COMPARISON = re.compile(r"([A-Za-z_][A-Za-z0-9_.]*)\s*(?:==|!=)\s*(['\"])(.*?)\2")
 
 
+_MEMBERSHIP = re.compile(r"([A-Za-z_][A-Za-z0-9_.]*)\s+(?:not\s+)?in\s*\[([^\]]*)\]")
+_QUOTED = re.compile(r"(['\"])(.*?)\1")
+
+
 def _wrapped_in_curly(s: str) -> bool:
     s = s.strip()
     return len(s) > 1 and s[0] in CURLY and s[-1] in CURLY
@@ -137,7 +141,10 @@ def _labels_in_conditions(book: FlowBook, refs: Refs, report: Report) -> None:
                 for ch in step.choices:
                     keys.setdefault(ch.key, []).extend(ch.label.values())
     for ex, where in refs.exprs:
-        for name, _, literal in _COMPARISON.findall(ex.source):
+        compared = [(name, literal) for name, _, literal in _COMPARISON.findall(ex.source)]
+        for name, items in _MEMBERSHIP.findall(ex.source):
+            compared += [(name, literal) for _, literal in _QUOTED.findall(items)]
+        for name, literal in compared:
             name = name.removeprefix("answers.")
             found = choices.get(name)
             if not found or literal in found:

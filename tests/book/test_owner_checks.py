@@ -150,3 +150,13 @@ def test_a_hash_inside_a_text_block_is_text():
     assert [p.split(" the text stops")[0] for p in out if "the text stops" in p] == [
         "flows.yaml:11:"
     ]
+
+
+def test_a_label_in_an_in_list():
+    out = found(
+        CHOICE + "      - if: \"product in ['saree', 'থ্রি-পিস']\"\n        then: [{say: hi}]\n"
+    )
+    assert out == [
+        "flows.yaml:13: product is compared with the label 'থ্রি-পিস', but a choice saves its key: "
+        "use the key 'three_piece', as in product == 'three_piece'"
+    ]
