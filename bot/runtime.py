@@ -149,15 +149,18 @@ class Runtime:
             for line in errors:
                 log.error("flows not reloaded: %s", line)
             log.error("%s has errors; the flows loaded before keep running", path)
-            self.flows_state.clear()
-            self.flows_state.update(ok=False, errors=errors, checked_at=now,
-                                    loaded_at=self.flows_state.get("loaded_at"))  # fmt: skip
+            loaded = self.flows_state.get("loaded_at")
+            self._state({"ok": False, "errors": errors, "checked_at": now, "loaded_at": loaded})
             return False
         self.use(book)
-        self.flows_state.clear()
-        self.flows_state.update(ok=True, loaded_at=now)
+        self._state({"ok": True, "loaded_at": now})
         log.info("flows reloaded from %s", path)
         return True
+
+    def _state(self, state: dict[str, Any]) -> None:
+        """Replace the flows' state as a whole (read by /healthz and the workspace banner)."""
+        self.flows_state = state
+        self.config["FLOWS_STATE"] = state
 
     def watch_loop(self, every: float = 1.0) -> None:
         """Poll the flows files' mtime and size; reload once a change has settled."""
