@@ -63,6 +63,7 @@ def create_app(config: Mapping[str, object] | None = None) -> Flask:
 
     clock = app.config.get("CLOCK") or time.time
     runtime = Runtime(app.config, book, clock=clock)
+    runtime.on_swap.append(lambda new: app.config.__setitem__("BOOK", new))
     app.extensions["barta"] = runtime
 
     app.register_blueprint(webhook.bp)
@@ -78,6 +79,7 @@ def create_app(config: Mapping[str, object] | None = None) -> Flask:
             inbox=inbox.stats(db, now),
             outbox=outbox.stats(db, now),
             sender=runtime.sender.state,
+            flows=dict(runtime.flows_state),
         )
 
     for warning in settings.safe_mode_warnings(app.config):

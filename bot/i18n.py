@@ -96,4 +96,18 @@ def extract_python(fileobj, keywords, comment_tags, options) -> Iterator[tuple]:
             if isinstance(arg, ast.Constant) and isinstance(arg.value, str):
                 found.append((node.lineno, node.func.id, arg.value, []))
                 break
+    # bot/book/messages.py: the texts of check's table, shown through gettext by check --lang
+    for node in ast.walk(tree):
+        target = getattr(node, "target", None) or (getattr(node, "targets", None) or [None])[0]
+        name = getattr(target, "id", None)
+        value = getattr(node, "value", None)
+        if name == "MESSAGES" and isinstance(value, ast.Dict):
+            for v in value.values:
+                if isinstance(v, ast.Constant) and isinstance(v.value, str):
+                    found.append((v.lineno, "N_", v.value, []))
+        elif name == "YAML_PLAIN" and isinstance(value, ast.Tuple):
+            for pair in value.elts:
+                last = pair.elts[-1] if isinstance(pair, ast.Tuple) and pair.elts else None
+                if isinstance(last, ast.Constant) and isinstance(last.value, str):
+                    found.append((last.lineno, "N_", last.value, []))
     yield from sorted(found)

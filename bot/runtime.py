@@ -1,15 +1,25 @@
-"""The background work of one process: the engine loop, the sender, the scheduler.
+"""The background work of one process: the engine loop, the sender, the scheduler, and the
+watcher that follows the flows files.
 
 Threads start in ``Runtime.start()``, called by ``serve`` after the app is built — never
 at import, and never before a WSGI server could fork (LIBRARIES.md §4).
+
+The book in force is held here, in one place: ``Runtime.book``. ``use(book)`` swaps it for
+the engine, the scheduler and the workspace (``app.config["BOOK"]``) together; the watcher
+calls it when a saved flows file passes ``check`` and its ``tests:``, and otherwise leaves
+the old flows running and keeps the errors in ``flows_state`` (``/healthz``, the workspace
+banner, the log).
 """
 
 from __future__ import annotations
 
 import logging
+import os
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
+from datetime import UTC, datetime
+from typing import Any
 
 import sqlite_utils
 
@@ -27,7 +37,13 @@ class Runtime:
     def __init__(self, config: dict, book, *, clock: Callable[[], float] = time.time) -> None:
         self.config = config
         self.db_path = str(config["BOT_DB"])
-        self.book = book
+        self._book = book
+        self.flows_path = str(config.get("BOT_FLOWS") or "")
+        self._swap_lock = threading.Lock()
+        self.on_swap: list[Callable[[Any], None]] = []  # app.config["BOOK"] and the like
+        self._stamps = self._stat(self._watched(book.files))
+        self.flows_state: dict[str, Any] = {"ok": True, "loaded_at": _iso(time.time())}
+        config["FLOWS_STATE"] = self.flows_state  # the workspace banner reads it
         self.clock = clock
         self.wake_engine = threading.Event()
         self.wake_sender = threading.Event()
@@ -46,7 +62,7 @@ class Runtime:
             backoff=float(config.get("SENDER_BACKOFF", 2.0)),
             threads=int(config.get("SENDER_THREADS", 8)),
         )
-        self.scheduler = None  # set by bot.scheduler when follow-ups are configured
+        self.scheduler: Any = None  # set by bot.scheduler when follow-ups are configured
         self._local = threading.local()
         self._threads: list[threading.Thread] = []
 
@@ -56,6 +72,109 @@ class Runtime:
         if db is None:
             db = self._local.db = connect(self.db_path)
         return db
+
+    @property
+    def book(self):
+        """The book in force (swapped as a whole by ``use``)."""
+        return self._book
+
+    def use(self, book) -> None:
+        """Put ``book`` in force for the engine, the scheduler and the workspace at once.
+
+        A customer mid-flow goes on: the engine keeps their flow and step by id, and restarts
+        a flow whose pending step is gone (bot.conversation.decide).
+        """
+        from bot.conversation.scheduler import Scheduler
+
+        engine = Engine(book, app_id=self.config.get("MESSENGER_APP_ID"), clock=self.clock)
+        with self._swap_lock:
+            self._book = book
+            self.engine = engine
+            if self.scheduler is not None or book.followups:
+                fresh = Scheduler(
+                    book,
+                    self.db_path,
+                    clock=self.clock,
+                    wake=self.wake_sender,
+                    interval=float(self.config.get("SCHEDULER_INTERVAL", 30.0)),
+                )
+                if self.scheduler is None:
+                    self.scheduler = fresh
+                    if self._threads:
+                        self._thread("scheduler", lambda: fresh.run(self.stop))
+                else:  # its thread runs on: give it the new book's rules in place
+                    keep = ("db_path", "clock", "wake", "interval", "_local")
+                    for key, value in vars(fresh).items():
+                        if key not in keep:
+                            setattr(self.scheduler, key, value)
+            for hook in self.on_swap:
+                hook(book)
+
+    # --- following the flows files ---------------------------------------------------
+
+    def _watched(self, files: Iterable[str]) -> list[str]:
+        """The files the loader read and their folders (a new file in a folder that an
+        ``include: [flows/*.yaml]`` reads changes the folder)."""
+        files = [*files] or ([self.flows_path] if self.flows_path else [])
+        folders = {os.path.dirname(os.path.abspath(f)) for f in files}
+        return [*files, *sorted(folders)]
+
+    @staticmethod
+    def _stat(paths: Iterable[str]) -> dict[str, tuple[float, int] | None]:
+        out: dict[str, tuple[float, int] | None] = {}
+        for p in paths:
+            try:
+                st = os.stat(p)
+                out[p] = (st.st_mtime, st.st_size)
+            except OSError:
+                out[p] = None
+        return out
+
+    def reload(self) -> bool:
+        """Load the flows file again; put it in force if ``check`` and its tests pass."""
+        from bot.conversation import golden
+
+        path = self.flows_path
+        try:
+            book, problems, files = golden.check(path)
+        except Exception as e:  # a crash in a test must not stop the old flows
+            log.exception("checking %s crashed", path)
+            book, problems, files = None, [], tuple(self._stamps)
+            errors = [f"{path}:1: the flows could not be checked ({e})"]
+        else:
+            errors = [str(p) for p in problems if p.is_error]
+        self._stamps = self._stat(self._watched(files))
+        now = _iso(time.time())
+        if errors:
+            for line in errors:
+                log.error("flows not reloaded: %s", line)
+            log.error("%s has errors; the flows loaded before keep running", path)
+            loaded = self.flows_state.get("loaded_at")
+            self._state({"ok": False, "errors": errors, "checked_at": now, "loaded_at": loaded})
+            return False
+        self.use(book)
+        self._state({"ok": True, "loaded_at": now})
+        log.info("flows reloaded from %s", path)
+        return True
+
+    def _state(self, state: dict[str, Any]) -> None:
+        """Replace the flows' state as a whole (read by /healthz and the workspace banner)."""
+        self.flows_state = state
+        self.config["FLOWS_STATE"] = state
+
+    def watch_loop(self, every: float = 1.0) -> None:
+        """Poll the flows files' mtime and size; reload once a change has settled."""
+        changed = False
+        while not self.stop.wait(every):
+            try:
+                now = self._stat(self._stamps)
+                if now != self._stamps:
+                    self._stamps, changed = now, True  # wait one more look for it to settle
+                elif changed:
+                    changed = False
+                    self.reload()
+            except Exception:
+                log.exception("watching the flows failed; trying again shortly")
 
     @property
     def offline(self) -> bool:
@@ -70,12 +189,19 @@ class Runtime:
             ("sender", lambda: self.sender.run(self.stop)),
             ("checkpoint", self.checkpoint_loop),
         ]
-        if self.scheduler is not None:
-            targets.append(("scheduler", lambda: self.scheduler.run(self.stop)))
+        scheduler = self.scheduler
+        if scheduler is not None:
+            targets.append(("scheduler", lambda: scheduler.run(self.stop)))
+        every = float(self.config.get("FLOWS_POLL", 1.0))
+        if self.flows_path and every > 0:
+            targets.append(("flows-watch", lambda: self.watch_loop(every)))
         for name, target in targets:
-            t = threading.Thread(target=target, name=f"barta-{name}", daemon=True)
-            t.start()
-            self._threads.append(t)
+            self._thread(name, target)
+
+    def _thread(self, name: str, target: Callable[[], object]) -> None:
+        t = threading.Thread(target=target, name=f"barta-{name}", daemon=True)
+        t.start()
+        self._threads.append(t)
 
     def shutdown(self, timeout: float = 5.0) -> None:
         self.stop.set()
@@ -120,3 +246,7 @@ class Runtime:
         while self.engine.process_next(db):
             n += 1
         return n
+
+
+def _iso(ts: float) -> str:
+    return datetime.fromtimestamp(ts, UTC).isoformat(timespec="seconds")

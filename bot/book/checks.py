@@ -9,10 +9,11 @@ from __future__ import annotations
 
 import re
 import string
+from collections.abc import Iterator
 
 from bot.book.context import Refs
 from bot.book.report import Report, suggest
-from bot.book.types import FlowBook, Intent
+from bot.book.types import FlowBook, Intent, Step
 from bot.messenger.policy import GET_STARTED, PAYLOAD_ICE, PAYLOAD_LANG
 
 # Placeholders the runner fills besides answers and settings.
@@ -79,7 +80,9 @@ def cross_check(book: FlowBook, refs: Refs, report: Report) -> None:
                     report.warn(where, "placeholder.empty", lang=lang)
                 elif name not in fillable:
                     hint = suggest(name, fillable)
-                    report.warn(where, "placeholder.unknown", name=name, lang=lang, hint=hint)
+                    report.error(where, "placeholder.unknown", name=name, lang=lang, hint=hint)
+            if _wrapped_in_curly(s):
+                report.warn(where, "text.curly", lang=lang)
 
     ice_ids = [str(i.get("id")) for i in book.ice_breakers]
     for flow in flows.values():
@@ -102,6 +105,65 @@ def cross_check(book: FlowBook, refs: Refs, report: Report) -> None:
                 hint = suggest(key, answers)
                 report.error((fu.file, fu.line), "followup.answer", id=fu.id, key=key, hint=hint)
     _overlapping_intents(book, report)
+    _labels_in_conditions(book, refs, report)
+    _long_flows(book, report)
+
+
+CURLY = "“”‘’"
+MAX_QUESTIONS = 15
+# name == 'literal' (or !=): the owner's id on the left is plain ASCII (a question id)
+_COMPARISON = re.compile(r"([A-Za-z_][A-Za-z0-9_.]*)\s*(?:==|!=)\s*(['\"])(.*?)\2")
+
+
+_MEMBERSHIP = re.compile(r"([A-Za-z_][A-Za-z0-9_.]*)\s+(?:not\s+)?in\s*\[([^\]]*)\]")
+_QUOTED = re.compile(r"(['\"])(.*?)\1")
+
+
+def _wrapped_in_curly(s: str) -> bool:
+    s = s.strip()
+    return len(s) > 1 and s[0] in CURLY and s[-1] in CURLY
+
+
+def _all_steps(steps: tuple[Step, ...]) -> Iterator[Step]:
+    for step in steps:
+        yield step
+        yield from _all_steps(step.then)
+        yield from _all_steps(step.else_)
+
+
+def _labels_in_conditions(book: FlowBook, refs: Refs, report: Report) -> None:
+    """``if: "product == 'থ্রি-পিস'"`` compares with a label; a choice saves its key."""
+    choices: dict[str, dict[str, list[str]]] = {}  # ask id -> key -> labels
+    for flow in book.flows.values():
+        for step in _all_steps(flow.steps):
+            if step.kind == "ask" and step.choices:
+                keys = choices.setdefault(step.id, {})
+                for ch in step.choices:
+                    keys.setdefault(ch.key, []).extend(ch.label.values())
+    for ex, where in refs.exprs:
+        compared = [(name, literal) for name, _, literal in _COMPARISON.findall(ex.source)]
+        for name, items in _MEMBERSHIP.findall(ex.source):
+            compared += [(name, literal) for _, literal in _QUOTED.findall(items)]
+        for name, literal in compared:
+            name = name.removeprefix("answers.")
+            found = choices.get(name)
+            if not found or literal in found:
+                continue
+            wanted = " ".join(literal.split()).casefold()
+            key = next(
+                (k for k, labels in found.items()
+                 if any(" ".join(x.split()).casefold() == wanted for x in labels)),
+                None,
+            )  # fmt: skip
+            if key is not None:
+                report.error(where, "condition.label", name=name, label=literal, key=key)
+
+
+def _long_flows(book: FlowBook, report: Report) -> None:
+    for flow in book.flows.values():
+        count = sum(1 for step in _all_steps(flow.steps) if step.kind == "ask")
+        if count > MAX_QUESTIONS:
+            report.warn((flow.file, flow.line), "flow.many_questions", flow=flow.id, count=count)
 
 
 def _overlapping_intents(book: FlowBook, report: Report) -> None:

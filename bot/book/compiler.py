@@ -14,7 +14,7 @@ from collections.abc import Callable, Mapping
 from types import MappingProxyType
 from typing import Any
 
-from bot.book import checks, loader, parts, readers, steps
+from bot.book import checks, golden, loader, parts, readers, steps
 from bot.book.context import Context
 from bot.book.intents import INTENT_ACTIONS, compile_intents
 from bot.book.loader import Map, Problem, Seq
@@ -79,7 +79,7 @@ DEFAULT_STAGES = (
 )
 
 SECTIONS = tuple(
-    "settings stages intents flows followups greeting ice_breakers menu canned".split()
+    "settings stages intents flows followups greeting ice_breakers menu canned tests".split()
 )
 
 
@@ -301,6 +301,7 @@ def compile_book(c: Context, tree: loader.Tree) -> FlowBook:
         menu,
         MappingProxyType(canned),
         tree.files,
+        tests=golden.read(root.get("tests"), where("tests"), r, [s.id for s in stages]),
     )
     checks.cross_check(book, c.refs, r)
     return book
@@ -335,6 +336,14 @@ def _build(tree: loader.Tree | None, found: list[Problem]) -> tuple[FlowBook | N
 def load_book(path: str) -> tuple[FlowBook | None, list[Problem]]:
     """Compile ``path`` and its includes; the book is None when there is any error."""
     return _build(*loader.load(path))
+
+
+def load_book_files(path: str) -> tuple[FlowBook | None, list[Problem], tuple[str, ...]]:
+    """Like ``load_book``, with the files read (for the watcher of the running server)."""
+    tree, found = loader.load(path)
+    book, problems = _build(tree, found)
+    files = tree.files if tree is not None else ()
+    return book, problems, files
 
 
 def check(path: str) -> list[Problem]:

@@ -89,7 +89,7 @@ def compile_intents(c: Context, value: Any, where: Where) -> tuple[Intent, ...]:
     r = c.r
     items = r.seq(value, where, "intents")
     out: list[Intent] = []
-    seen: dict[str, int] = {}
+    seen: dict[str, tuple[str, int]] = {}
     for i, m, at in each(items):
         if not isinstance(m, Map):
             r.error(at, "intent.wrong", kind=kind_of(m))
@@ -99,15 +99,25 @@ def compile_intents(c: Context, value: Any, where: Where) -> tuple[Intent, ...]:
             it = _use(c, m, at)
             if it is not None:
                 if it.id in seen:
-                    r.error(at, "intent.twice", id=it.id, line=seen[it.id])
-                seen.setdefault(it.id, at[1])
+                    first_file, first_line = seen[it.id]
+                    if first_file == at[0]:
+                        r.error(at, "intent.twice", id=it.id, line=first_line)
+                    else:
+                        r.error(at, "intent.twice_file", id=it.id, file=first_file, line=first_line)
+                seen.setdefault(it.id, (at[0], at[1]))
                 out.append(it)
             continue
         iid = r.word(m["id"], m.where("id"), "intent id", FLOW_ID) if "id" in m else None
         if "id" not in m:
             r.error(at, "intent.no_id")
         if iid in seen:
-            r.error(m.where("id"), "intent.twice", id=iid, line=seen[iid])
+            first_file, first_line = seen[iid]
+            if first_file == m.where("id")[0]:
+                r.error(m.where("id"), "intent.twice", id=iid, line=first_line)
+            else:
+                r.error(
+                    m.where("id"), "intent.twice_file", id=iid, file=first_file, line=first_line
+                )
         name = iid or f"intent {i + 1}"
         match = m.get("match")
         words = [match] if isinstance(match, str | int) and not isinstance(match, bool) else match
@@ -132,7 +142,7 @@ def compile_intents(c: Context, value: Any, where: Where) -> tuple[Intent, ...]:
         if goto:
             c.refs.flow(goto, src.where("goto"), f"intent {name!r} goto")
         if iid is not None:
-            seen.setdefault(iid, at[1])
+            seen.setdefault(iid, (at[0], at[1]))
             out.append(
                 Intent(
                     iid,

@@ -17,11 +17,11 @@ from typing import Any
 
 import yaml
 
-from bot.book.messages import YAML_PLAIN, message
+from bot.book.messages import YAML_PLAIN, message, translated
 
 # Sections an included file may add to; the rest belong to the main file only.
 MERGED_MAPS = ("flows", "canned")
-MERGED_LISTS = ("intents", "followups")
+MERGED_LISTS = ("intents", "followups", "tests")
 
 
 @dataclass(frozen=True)
@@ -200,22 +200,94 @@ def _syntax_problem(file: str, text: str, error: yaml.YAMLError) -> Problem:
         lines = text.splitlines()
         if mark.line < len(lines) and "\t" in lines[mark.line][: mark.column + 1]:
             problem = "found character '\\t'"  # libyaml does not name the tab
+    if mark is not None and any(
+        needle in problem for needle in ("mapping values are not allowed", "expected ':'")
+    ):
+        missing = _missing_colon(text.splitlines(), mark.line)
+        if missing is not None:
+            return Problem(file, missing[0], message("yaml.missing_colon", key=missing[1]))
     for needle, plain in YAML_PLAIN:
         if needle in problem:
-            return Problem(file, line, message("yaml.syntax", problem=plain))
+            return Problem(file, line, message("yaml.syntax", problem=translated(plain)))
     return Problem(file, line, message("yaml.syntax", problem=problem))
 
 
 def parse(text: str, file: str) -> tuple[Any, list[Problem]]:
     """One YAML document → (value, problems); the value is None on a syntax error."""
     loader = FlowLoader(text, file)
+    raw = _raw_line_problems(text, file)
     try:
         value = loader.get_single_data()
     except yaml.YAMLError as e:
-        return None, [*loader.problems, _syntax_problem(file, text, e)]
+        return None, [*loader.problems, *raw, _syntax_problem(file, text, e)]
     finally:
         loader.dispose()
-    return value, loader.problems
+    return value, [*loader.problems, *raw]
+
+
+# --- mistakes seen only in the raw lines ---------------------------------------------------
+
+_KEY_ONLY = re.compile(r"^\s*(?:-\s+)?([A-Za-z_][A-Za-z0-9_]*)\s*$")
+_VISARGA = re.compile(r"^\s*(?:-\s+)?([A-Za-z_][A-Za-z0-9_]*)\s*ঃ")
+_VALUE_START = ":-[{,"
+_BLOCK = re.compile(r"(?:^|[:\s])[|>][-+0-9]*\s*(?:#.*)?$")  # "say: |" starts a text block
+
+
+def _missing_colon(lines: list[str], at: int) -> tuple[int, str] | None:
+    """A key written without its colon on the line before ``at`` (0-based): (line, key)."""
+    for n in range(min(at, len(lines)) - 1, -1, -1):
+        line = lines[n]
+        if not line.strip() or line.lstrip().startswith("#"):
+            continue
+        found = _KEY_ONLY.match(line)
+        return (n + 1, found.group(1)) if found else None
+    return None
+
+
+def _comment_start(line: str) -> int:
+    """Where a YAML comment begins on ``line`` (-1 for none), quotes minded."""
+    quote = ""
+    last = ""  # the last character outside quotes that is not a space
+    for i, ch in enumerate(line):
+        if quote:
+            if ch == quote:
+                quote = ""
+                last = ch
+            continue
+        if ch in "'\"" and (not last or last in _VALUE_START):
+            quote = ch
+        elif ch == "#" and (i == 0 or line[i - 1] in " \t"):
+            return i
+        elif ch not in " \t":
+            last = ch
+    return -1
+
+
+def _raw_line_problems(text: str, file: str) -> list[Problem]:
+    """A text cut by '#' (a hashtag read as a comment), and 'sayঃ' (a Bangla visarga)."""
+    out: list[Problem] = []
+    block = -1  # the indentation of the key whose | or > text block we are in, else -1
+    for n, line in enumerate(text.splitlines(), 1):
+        indent = len(line) - len(line.lstrip(" "))
+        if block >= 0:
+            if not line.strip() or indent > block:
+                continue  # a line of a | or > block: '#' there is text, not a comment
+            block = -1
+        if _BLOCK.search(line):
+            block = indent
+        visarga = _VISARGA.match(line)
+        if visarga:
+            out.append(Problem(file, n, message("yaml.visarga", key=visarga.group(1))))
+        i = _comment_start(line)
+        if i <= 0:
+            continue
+        before, rest = line[:i].rstrip(), line[i + 1 :]
+        if not rest.strip() or rest[0] in " \t#" or before.endswith(tuple(_VALUE_START)):
+            continue  # an ordinary comment, "# like this"
+        if ":" not in before and not before.lstrip().startswith("-"):
+            continue
+        out.append(Problem(file, n, message("text.hash_cut", rest=rest.strip()[:40])))
+    return out
 
 
 # --- files and includes --------------------------------------------------------------------

@@ -230,7 +230,7 @@ MESSAGES: dict[str, str] = {
     ),
     "placeholder.empty": "an empty {{}} in the {lang} text",
     "placeholder.unknown": (
-        "{{{name}}} in the {lang} text is no question id or setting{hint}; it is shown as written"
+        "{{{name}}} in the {lang} text is no question id or setting{hint}; customers would see it as written"
     ),
     "flow.unreachable": (
         "flow {flow!r} can never start: it has no start_on, and no goto, button, choice or "
@@ -250,6 +250,46 @@ MESSAGES: dict[str, str] = {
     "intent.overlap": (
         "intent {id!r}: {word!r} is also matched by intent {earlier!r} (line {line}), "
         "which is tried first"
+    ),
+    # --- golden conversations (bot.book.golden) -------------------------------------------
+    "tests.string": "{what} should be text, not {kind}",
+    "tests.name": "a test needs a name: (what the conversation shows, in a few words)",
+    "tests.twice": "test {name!r} is written twice (first on line {line})",
+    "tests.lang": "lang {lang!r} is not one of the book's languages ({langs})",
+    "tests.no_steps": "test {name!r} has no steps: give at least one '- customer: …'",
+    "tests.step_says": "each test step needs exactly one of customer:, tap: or postback:",
+    "tests.stage": "expect stage {stage!r} is not a stage; the stages are: {stages}",
+    "tests.handoff": "expect handoff should be true or false, not {kind}",
+    "tests.no_tap": "test {name!r}: the bot offered no button {title!r} to tap (it offered: {offered})",
+    "tests.bot_missing": "test {name!r}: the bot's reply does not contain {want!r}; it said: {said}",
+    "tests.bot_unwanted": "test {name!r}: the bot's reply contains {want!r}; it said: {said}",
+    "tests.silent": "(nothing)",
+    "tests.no_conversation": "test {name!r}: the bot never started a conversation",
+    "tests.expect": "test {name!r}: {what} is {got!r}, expected {want!r}",
+    # --- what customers would see (bot.book.checks, bot.book.loader) ------------------------
+    "intent.twice_file": "intent id {id!r} is used twice (first in {file}:{line})",
+    "text.hash_cut": (
+        "the text stops at '#': YAML reads ' #{rest}' as a comment, so customers never see it; "
+        "put the whole text in quotes"
+    ),
+    "yaml.visarga": (
+        "'{key}ঃ' has a Bangla visarga (ঃ) where YAML needs an English colon: write '{key}:'"
+    ),
+    "yaml.missing_colon": "a ':' is missing after {key!r} (write '{key}:')",
+    "condition.label": (
+        "{name} is compared with the label {label!r}, but a choice saves its key: use the key "
+        "{key!r}, as in {name} == '{key}'"
+    ),
+    "condition.curly": (
+        "the condition {source!r} has curly quotes (“ ” ‘ ’): write straight quotes ' or \""
+    ),
+    "text.curly": (
+        "the {lang} text is wrapped in curly quotes (“ ” ‘ ’), which customers would see; "
+        "write straight quotes \" or ', or none"
+    ),
+    "flow.many_questions": (
+        "flow {flow!r} asks {count} questions; good practice is at most 10 to 15 in one go "
+        "(customers give up on long forms): split it, or make some optional"
     ),
 }
 
@@ -285,6 +325,23 @@ YAML_PLAIN: tuple[tuple[str, str], ...] = (
 )
 
 
+_language = ["en"]  # check --lang bn sets it for the whole run (a command line, one thread)
+
+
+def use_language(lang: str) -> None:
+    """Show check's messages in ``lang`` from now on, through the gettext catalogs."""
+    _language[0] = lang
+
+
+def translated(text: str) -> str:
+    """``text`` (a template of this module) in the language of ``use_language``."""
+    if _language[0] == "en":
+        return text
+    from bot.i18n import catalog
+
+    return catalog(_language[0]).gettext(text)
+
+
 def message(message_id: str, /, **fields: object) -> str:
     """The owner-facing text of message ``message_id`` with ``fields`` filled in."""
-    return MESSAGES[message_id].format(**fields)
+    return translated(MESSAGES[message_id]).format(**fields)

@@ -59,6 +59,16 @@ def pairs(m: Map | None) -> Iterator[tuple[Any, Any, Where]]:
             yield key, value, m.where(key)
 
 
+CURLY = "“”‘’"
+
+
+def _article(what: str) -> str:
+    """'a ask step' → 'an ask step'."""
+    if what.startswith("a ") and what[2:3].lower() in tuple("aeio"):
+        return "an " + what[2:]
+    return what
+
+
 def _comma_hint(key: Any, value: Any) -> str:
     """Text cut at a comma inside { } turns into a key with no value: say so."""
     if value is None and isinstance(key, str) and (" " in key or not key.isascii()):
@@ -76,6 +86,10 @@ class Report:
 
     def error(self, where: Where, message_id: str, /, **fields: object) -> None:
         """Message ``message_id`` of ``bot.book.messages``, filled with ``fields``, as an error."""
+        if message_id == "condition.syntax" and any(q in str(fields.get("source")) for q in CURLY):
+            found = message("condition.curly", source=fields["source"])
+            self.problems.append(Problem(where[0], where[1], found))
+            return
         self.problems.append(Problem(where[0], where[1], message(message_id, **fields)))
 
     def warn(self, where: Where, message_id: str, /, **fields: object) -> None:
@@ -91,6 +105,7 @@ class Report:
     def keys(self, m: Map, allowed: Iterable[str], what: str) -> None:
         """An error at each unknown key's own line, with a did-you-mean."""
         allowed = list(allowed)
+        what = _article(what)
         for key in m:
             if key not in allowed:
                 self.error(

@@ -166,6 +166,7 @@ class FlowBook:
     )
     date_answers: frozenset[str] = field(default=frozenset(), repr=False, compare=False)
     district_answers: frozenset[str] = field(default=frozenset(), repr=False, compare=False)
+    tests: tuple[Any, ...] = field(default=(), repr=False, compare=False)  # bot.book.golden
 
     def __post_init__(self) -> None:
         starts: dict[str, list[Flow]] = {}

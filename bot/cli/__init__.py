@@ -12,13 +12,16 @@ import click
 from waitress import serve as waitress_serve
 
 from bot import config as settings
+from bot import i18n
 from bot.app import create_app
-from bot.book.compiler import check as check_flows
+from bot.book import messages
 from bot.book.compiler import load_book
 from bot.cli import page
 from bot.cli import staff as staff_commands
 from bot.cli.chat import run_chat
+from bot.cli.test import test as test_command
 from bot.conversation.diagram import mermaid
+from bot.conversation.golden import check as check_flows
 from bot.errors import FlowError
 
 log = logging.getLogger(__name__)
@@ -86,18 +89,37 @@ def serve(host: str, port: int, threads: int) -> None:
 
 @cli.command()
 @click.argument("file", required=False)
-def check(file: str | None) -> None:
-    """Validate the flows; print file:line: message for each problem; exit 1 on errors."""
+@click.option(
+    "--lang",
+    type=click.Choice(["en", "bn"]),
+    default="en",
+    show_default=True,
+    help="The language of the messages (bn: Bangla).",
+)
+def check(file: str | None, lang: str) -> None:
+    """Validate the flows and play their tests:; file:line: message per problem; exit 1 on errors."""
 
+    _ = i18n.gettext
+    messages.use_language(lang)
     path = file or str(settings.load()["BOT_FLOWS"])
-    problems = check_flows(path)
+    problems = check_flows(path)[1]
     errors = [p for p in problems if getattr(p, "severity", "error") == "error"]
     for p in problems:
-        click.echo(str(p))
+        text = str(p)
+        if lang != "en" and not p.is_error:
+            text = text.replace(": warning: ", ": " + _(lang, "warning") + ": ", 1)
+        click.echo(text)
+
+    def count(n: int) -> str:
+        return i18n.bn_digits(str(n)) if lang == "bn" else str(n)
+
+    warnings = count(len(problems) - len(errors))
     if errors:
-        click.echo(f"{len(errors)} error(s), {len(problems) - len(errors)} warning(s)", err=True)
+        found = _(lang, "{errors} error(s), {warnings} warning(s)", errors=count(len(errors)),
+                  warnings=warnings)  # fmt: skip
+        click.echo(found, err=True)
         sys.exit(1)
-    click.echo(f"{path}: OK ({len(problems)} warning(s))")
+    click.echo(_(lang, "{path}: OK ({warnings} warning(s))", path=path, warnings=warnings))
 
 
 @cli.command()
@@ -130,6 +152,7 @@ def diagram() -> None:
 cli.add_command(staff_commands.staff)
 cli.add_command(staff_commands.export)
 cli.add_command(page.setup_page)
+cli.add_command(test_command)
 
 
 def main() -> None:

@@ -132,14 +132,19 @@ def render(book: FlowBook, turn: Turn, text: Text | str | None) -> str:
     values = _Values()
     s = book.settings
     for key, value in s.extra.items():
-        values[key] = pick(value, turn.language) if isinstance(value, Mapping) else value
+        if isinstance(value, Mapping):
+            values[key] = pick(value, turn.language)
+        elif isinstance(value, int | float) and not isinstance(value, bool):
+            values[key] = _setting_number(value, turn.language)  # ৭০ to a Bangla customer
+        else:
+            values[key] = value
     values["business"] = pick(s.business, turn.language, s.languages[0])
     values["currency"] = s.currency
     values["timezone"] = s.timezone
     values["first_name"] = turn.first_name
     values["name"] = turn.first_name
     values["score"] = turn.score
-    values["qualify_score"] = s.qualify_score
+    values["qualify_score"] = _setting_number(s.qualify_score, turn.language)
     for key in book.district_answers:
         for part in DISTRICT_PARTS:
             values[f"{key}_{part}"] = ""  # no Dhaka area given: nothing, not "{area_area}"
@@ -168,6 +173,11 @@ def _drop_empty(raw: str, values: Mapping[str, Any]) -> str:
         raw = re.sub(r"(^|\s)" + re.escape(field) + r"\s*", r"\1", raw)
         raw = raw.replace(field, "")
     return raw.strip()
+
+
+def _setting_number(value: float | int, lang: str) -> str:
+    """A number from settings as the owner wrote it, in Bangla digits for Bangla."""
+    return bn_digits(str(value)) if lang == "bn" else str(value)
 
 
 def _answer_text(

@@ -68,7 +68,6 @@ def queue_page():
         target=target_seconds() // 60,
         refresh_seconds=refresh,
         staff_names=_staff_names(),
-        me=_me(),
     )
 
 
@@ -77,9 +76,7 @@ def queue_page():
 def queue_json():
     """The list again, rendered here (escaped) for the page's auto-refresh."""
     items = _queue_items()
-    html = render_template(
-        "staff/_queue_items.html", items=items, staff_names=_staff_names(), me=_me()
-    )
+    html = render_template("staff/_queue_items.html", items=items, staff_names=_staff_names())
     waiting = sum(1 for i in items if i["status"] == "waiting")
     return jsonify(html=html, waiting=waiting, count=len(items))
 
@@ -146,7 +143,6 @@ def conversation_page(cid: int, drafts: dict[str, str] | None = None) -> str:
         stages=pipeline(),
         drafts=drafts or {},
         staff_names=_staff_names(),
-        me=_me(),
     )
 
 

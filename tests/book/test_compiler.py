@@ -72,10 +72,10 @@ def test_duplicate_keys_name_both_lines():
     ("steps", "expected"),
     [
         ("- id: need\n  ask: {bn: কী চান?, en: What?}\n  choises: {a: A}",
-         "flows.yaml:10: unknown key 'choises' in a ask step (did you mean choices?); it may have: ask, id, "
+         "flows.yaml:10: unknown key 'choises' in an ask step (did you mean choices?); it may have: ask, id, "
          "choices, type, optional, invalid, score"),
         ("- if: score > 1\n  than: [end]",
-         "flows.yaml:9: unknown key 'than' in a if step (did you mean then?); it may have: if, id, then, else"),
+         "flows.yaml:9: unknown key 'than' in an if step (did you mean then?); it may have: if, id, then, else"),
     ],
 )  # fmt: skip
 def test_unknown_keys_are_reported_at_their_own_line_with_a_suggestion(steps, expected):
@@ -86,7 +86,7 @@ def test_unknown_top_level_section_is_reported_with_a_suggestion():
     found = problems(tail="folowups: []\n")
     assert found == [
         "flows.yaml:9: unknown key 'folowups' in the main file (did you mean followups?); it may have: "
-        "include, settings, stages, intents, flows, followups, greeting, ice_breakers, menu, canned"
+        "include, settings, stages, intents, flows, followups, greeting, ice_breakers, menu, canned, tests"
     ]
 
 
@@ -295,11 +295,11 @@ def test_score_rule_conditions_are_checked_too():
     assert found[0].startswith("flows.yaml:12: the condition 'budjet >= 5000' uses 'budjet'")
 
 
-def test_unknown_placeholders_are_warnings():
+def test_unknown_placeholders_are_errors():
     found = problems("- say: {bn: 'হ্যালো {firstname}', en: 'Hi {first_name}, {business} {score}'}")
     assert found == [
-        "flows.yaml:8: warning: {firstname} in the bn text is no question id or setting (did you mean "
-        "first_name?); it is shown as written"
+        "flows.yaml:8: {firstname} in the bn text is no question id or setting (did you mean "
+        "first_name?); customers would see it as written"
     ]
 
 

@@ -166,7 +166,7 @@ def test_an_included_file_may_not_hold_settings(tmp_path):
     _, problems = load(str(tmp_path / "flows.yaml"))
     assert [str(p) for p in problems] == [
         f"{tmp_path / 'more.yaml'}:2: settings: belongs in the main file; an included file may "
-        "hold flows, canned, intents, followups"
+        "hold flows, canned, intents, followups, tests"
     ]
 
 
