@@ -15,6 +15,7 @@ import sqlite_utils
 
 from bot.conversation.engine import Engine
 from bot.messenger.graph import Messenger
+from bot.messenger.names import Names
 from bot.messenger.sender import Sender
 from store.db import connect
 
@@ -46,6 +47,13 @@ class Runtime:
             backoff=float(config.get("SENDER_BACKOFF", 2.0)),
             threads=int(config.get("SENDER_THREADS", 8)),
         )
+        # Names and pictures, looked up off the reply path (online only); the engine says
+        # when one is due and this wakes the worker after the engine's commit.
+        self.wake_names = threading.Event()
+        self.names: Names | None = None
+        if factory is not None:
+            self.names = Names(self.db_path, factory, wake=self.wake_names, clock=clock)
+            self.engine.wants_name = self.wake_names.set
         self.scheduler = None  # set by bot.scheduler when follow-ups are configured
         self._local = threading.local()
         self._threads: list[threading.Thread] = []
@@ -70,6 +78,8 @@ class Runtime:
             ("sender", lambda: self.sender.run(self.stop)),
             ("checkpoint", self.checkpoint_loop),
         ]
+        if (names := self.names) is not None:
+            targets.append(("names", lambda: names.run(self.stop)))
         if self.scheduler is not None:
             targets.append(("scheduler", lambda: self.scheduler.run(self.stop)))
         for name, target in targets:
@@ -81,6 +91,7 @@ class Runtime:
         self.stop.set()
         self.wake_engine.set()
         self.wake_sender.set()
+        self.wake_names.set()
         for t in self._threads:
             t.join(timeout)
         self._threads = []

@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from typing import TypeAlias
 
 from bot.book.types import FlowBook, Intent, Step
-from bot.conversation import runner
+from bot.conversation import attachments, runner
 from bot.conversation.runner import Action, Ask, Handoff, OptOut, Say, Turn
 from bot.i18n import N_
 from bot.i18n import gettext as _
@@ -121,11 +121,11 @@ def no_words(inc: Incoming, out: list[Action]) -> bool:
         url = next((a.get("url") for a in ev.attachments if a.get("url")), None)
         if url:
             answer(book, turn, step, url, None, out)
+    elif attachments.respond(book, turn, ev, step, inc.new, out, start_new=start_new,
+                             repeat_question=repeat_question):  # fmt: skip
+        pass  # named what arrived (bot.conversation.attachments)
     elif inc.new:
         start_new(book, turn, out)
-    elif ev.attachments and sticker is None and step is not None:
-        out.append(Say(text=_(turn.language, "Thank you for the picture!")))
-        repeat_question(book, turn, out)
     return True
 
 
@@ -260,11 +260,17 @@ POSTBACK_ROUTES: tuple[Route, ...] = (
 
 
 def referral_flow(inc: Incoming, out: list[Action]) -> bool:
-    """An m.me link or an ad with a ``ref``: the first flow that starts on it."""
+    """An m.me link, an ad, a shortlink or the Discover tab: the first flow that starts on
+    its ``ref``; a new customer without one gets the welcome. A known customer's question
+    in progress is never broken (the engine keeps the source either way)."""
+    book, turn = inc.book, inc.turn
     ref = (inc.ev.referral or {}).get("ref")
-    for flow in inc.book.flows_for(f"referral:{ref}") if ref else []:
-        runner.start_flow(inc.book, inc.turn, flow.id, out)
-        break
+    if not inc.new and inc.step is not None:
+        return True
+    if ref and start(book, turn, f"referral:{ref}", out):
+        return True
+    if inc.new:
+        start_new(book, turn, out)
     return True
 
 

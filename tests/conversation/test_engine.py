@@ -242,6 +242,8 @@ def test_non_text_messages_get_a_sensible_reply_or_none(app, customer, kind):
     replies = c.replies()
     if kind == "image":
         assert replies == [one("ছবিটার জন্য ধন্যবাদ!", NEED_BN)]
+    elif kind == "sticker":  # issue 10: every attachment kind is named (a like is not)
+        assert replies == [one("স্টিকারের জন্য ধন্যবাদ! 😊", NEED_BN)]
     else:
         assert replies == []
     db = c.runtime.db()
