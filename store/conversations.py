@@ -67,7 +67,7 @@ DAY = 86400.0
 def name_due(conv: dict[str, Any], now: float) -> bool:
     """Should the customer's name be looked up now? Never looked up, or a day since (a
     failure too), unless staff set it."""
-    if conv.get("name_source") in ("staff", "simulator"):
+    if conv.get("name_source") in ("staff", "simulator") or conv["psid"].startswith("sim:"):
         return False
     checked = conv.get("name_checked_at")
     return checked is None or now - checked >= DAY
@@ -78,6 +78,7 @@ def names_due(db: sqlite_utils.Database, now: float, limit: int = 20) -> list[tu
     more than a day ago and the customer wrote since."""
     rows = db.conn.execute(
         "SELECT id, psid FROM conversations WHERE last_customer_at IS NOT NULL "
+        "AND psid NOT LIKE 'sim:%' "
         "AND coalesce(name_source, '') NOT IN ('staff', 'simulator') "
         "AND (name_checked_at IS NULL OR (name_checked_at <= ? "
         "AND last_customer_at > name_checked_at)) ORDER BY last_customer_at DESC LIMIT ?",

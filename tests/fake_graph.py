@@ -47,6 +47,7 @@ class FakeGraph:
         self.profiles: dict[str, dict] = {}  # psid -> {"http_status", "body"} of GET /<psid>
         self.participants: dict[str, dict] = {}  # psid -> response of GET /me/conversations
         self.lookups: list[dict] = []  # the GETs, apart from the sends in ``requests``
+        self.lookup_delay = 0.0  # seconds each GET takes (a slow profile API)
         self.lock = threading.RLock()  # predicates of wait_for read under it
         self.changed = threading.Condition(self.lock)
         self._ids = itertools.count(1)
@@ -150,8 +151,8 @@ class FakeGraph:
         return response["http_status"], response["body"]
 
     def _lookup(self, path: str, query: dict) -> tuple[int, dict]:
-        if self.delay:
-            time.sleep(self.delay)
+        if self.delay or self.lookup_delay:
+            time.sleep(self.delay or self.lookup_delay)
         token = (query.get("access_token") or [""])[0]
         q = {k: v[0] for k, v in query.items() if k != "access_token"}
         parts = [p for p in path.split("/") if p]

@@ -115,7 +115,8 @@ class Messenger:
         if not isinstance(data, dict):
             data = {}
         if resp.status_code >= 400 or "error" in data:
-            err = data.get("error") if isinstance(data.get("error"), dict) else {}
+            found = data.get("error")
+            err: dict[str, Any] = found if isinstance(found, dict) else {}
             raise GraphError(
                 code=err.get("code"),
                 subcode=err.get("error_subcode"),
