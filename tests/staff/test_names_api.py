@@ -96,3 +96,16 @@ def test_the_simulator_takes_a_typed_name(make_app):
     conv = conversations.by_psid(rt.db(), psid)
     assert conv["name"] == "Rahima Akter" and conv["name_source"] == "simulator"
     assert conv["last_customer_at"] is not None
+
+
+def test_the_simulator_name_fills_first_name_in_the_welcome(make_app):
+    from tests.messenger.test_names import FLOWS
+
+    app = make_app(FLOWS, online=False)
+    sim = app.test_client()
+    psid = sim.post("/simulator/send", json={"text": "সালাম", "name": "Rahima Akter"}).json["psid"]
+    rt = app.extensions["barta"]
+    rt.drain()
+    [line] = [x for x in conversations.timeline(rt.db(), conversations.by_psid(rt.db(), psid)["id"])
+              if x["direction"] == "out"]  # fmt: skip
+    assert line["text"].startswith("আসসালামু আলাইকুম Rahima!")
