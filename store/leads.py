@@ -125,7 +125,7 @@ def csv_table(rows: Sequence[dict[str, Any]], fmt_time) -> list[list[Any]]:
     """Header and rows for the CSV export; ``fmt_time`` turns seconds into text."""
     keys = answer_keys(rows)
     header = ["conversation_id", "psid", "name", "stage", "score", "labels", "source", "ref",
-              "ad_id", "created_at", "updated_at", *keys]  # fmt: skip
+              "ad_id", "created_at", "updated_at", "picture", *keys]  # fmt: skip
     table: list[list[Any]] = [header]
     for r in rows:
         src = r["source"]
@@ -140,6 +140,7 @@ def csv_table(rows: Sequence[dict[str, Any]], fmt_time) -> list[list[Any]]:
                 r["conversation_id"], r["psid"], _name(r), r["stage"], r["score"],
                 ", ".join(r["labels"]), source_kind(src), src.get("ref") or "",
                 src.get("ad_id") or "", fmt_time(r["created_at"]), fmt_time(r["updated_at"]),
+                r.get("picture") or "",
                 *["" if a is None else a for a in answers],
             ]
         )  # fmt: skip

@@ -34,6 +34,7 @@ def test_staff_set_a_name_and_it_shows_everywhere(app, client, customer):
     rows = list(csv.reader(io.StringIO(client.get("/api/leads.csv", headers=owner).data
                                        .decode("utf-8-sig"))))  # fmt: skip
     assert rows[1][rows[0].index("name")] == "Rahima Akter"
+    assert rows[1][rows[0].index("picture")] == PIC
     # a look-up never replaces what staff set
     with db.conn:
         assert not conversations.set_name(db, cid, "Someone Else", 0.0, source="profile")
