@@ -25,6 +25,7 @@ import sqlite_utils
 
 from bot.conversation.engine import Engine
 from bot.messenger.graph import Messenger
+from bot.messenger.names import Names
 from bot.messenger.sender import Sender
 from store.db import connect
 
@@ -63,6 +64,13 @@ class Runtime:
             threads=int(config.get("SENDER_THREADS", 8)),
         )
         self.scheduler: Any = None  # set by bot.scheduler when follow-ups are configured
+        # Names and pictures, looked up off the reply path (online only); the engine says
+        # when one is due and this wakes the worker after the engine's commit.
+        self.wake_names = threading.Event()
+        self.names: Names | None = None
+        if factory is not None:
+            self.names = Names(self.db_path, factory, wake=self.wake_names, clock=clock)
+            self.engine.wants_name = self.wake_names.set
         self._local = threading.local()
         self._threads: list[threading.Thread] = []
 
@@ -87,6 +95,8 @@ class Runtime:
         from bot.conversation.scheduler import Scheduler
 
         engine = Engine(book, app_id=self.config.get("MESSENGER_APP_ID"), clock=self.clock)
+        if self.names is not None:
+            engine.wants_name = self.wake_names.set  # as __init__ wires the first engine
         with self._swap_lock:
             self._book = book
             self.engine = engine
@@ -189,6 +199,8 @@ class Runtime:
             ("sender", lambda: self.sender.run(self.stop)),
             ("checkpoint", self.checkpoint_loop),
         ]
+        if (names := self.names) is not None:
+            targets.append(("names", lambda: names.run(self.stop)))
         scheduler = self.scheduler
         if scheduler is not None:
             targets.append(("scheduler", lambda: scheduler.run(self.stop)))
@@ -207,6 +219,7 @@ class Runtime:
         self.stop.set()
         self.wake_engine.set()
         self.wake_sender.set()
+        self.wake_names.set()
         for t in self._threads:
             t.join(timeout)
         self._threads = []

@@ -13,13 +13,14 @@ COLUMNS = (
     "id", "psid", "name", "language", "flow", "step", "answers", "score", "stage", "retries",
     "bot_paused", "opted_out", "unreachable", "source", "state", "window_note",
     "followups_sent", "created_at", "updated_at", "last_customer_at", "last_bot_at",
-    "last_staff_at", "orders",
+    "last_staff_at", "orders", "picture", "name_checked_at", "name_source",
 )  # fmt: skip
 JSON_COLUMNS = ("answers", "source", "state")
 _SELECT = f"SELECT {', '.join(COLUMNS)} FROM conversations"
-# Columns the engine may change; written back in one UPDATE per message.
+# Columns the engine may change; written back in one UPDATE per message. The name is not
+# one: the names worker and staff write it (set_name), never a stale copy of the engine's.
 MUTABLE = (
-    "name", "language", "flow", "step", "answers", "score", "stage", "retries", "bot_paused",
+    "language", "flow", "step", "answers", "score", "stage", "retries", "bot_paused",
     "opted_out", "unreachable", "source", "state", "window_note", "followups_sent",
     "last_customer_at", "last_bot_at", "last_staff_at", "orders",
 )  # fmt: skip
@@ -58,6 +59,62 @@ def get_or_create(db: sqlite_utils.Database, psid: str, now: float) -> tuple[dic
     conv = by_psid(db, psid)
     assert conv is not None
     return conv, True
+
+
+DAY = 86400.0
+
+
+def name_due(conv: dict[str, Any], now: float) -> bool:
+    """Should the customer's name be looked up now? Never looked up, or a day since (a
+    failure too), unless staff set it."""
+    if conv.get("name_source") in ("staff", "simulator") or conv["psid"].startswith("sim:"):
+        return False
+    checked = conv.get("name_checked_at")
+    return checked is None or now - checked >= DAY
+
+
+def names_due(db: sqlite_utils.Database, now: float, limit: int = 20) -> list[tuple[int, str]]:
+    """``(id, psid)`` of conversations whose name is due: not looked up yet, or looked up
+    more than a day ago and the customer wrote since."""
+    rows = db.conn.execute(
+        "SELECT id, psid FROM conversations WHERE last_customer_at IS NOT NULL "
+        "AND psid NOT LIKE 'sim:%' "
+        "AND coalesce(name_source, '') NOT IN ('staff', 'simulator') "
+        "AND (name_checked_at IS NULL OR (name_checked_at <= ? "
+        "AND last_customer_at > name_checked_at)) ORDER BY last_customer_at DESC LIMIT ?",
+        (now - DAY, limit),
+    ).fetchall()
+    return [(r[0], r[1]) for r in rows]
+
+
+def set_name(
+    db: sqlite_utils.Database,
+    conversation_id: int,
+    name: str | None,
+    now: float,
+    *,
+    source: str,
+    picture: str | None = None,
+    error: str | None = None,
+) -> bool:
+    """Keep a looked-up name (``source`` profile | participants; ``name`` None: the look-up
+    failed, ``error`` says why, an older name stays) or a name staff set (``source`` staff:
+    never replaced by a look-up). Inside a write_tx."""
+    if source in ("staff", "simulator"):
+        rows = db.conn.execute(
+            "UPDATE conversations SET name = ?, name_source = ?, name_error = NULL, "
+            "name_checked_at = ? WHERE id = ? RETURNING id",
+            (name, source if name else None, now, conversation_id),
+        ).fetchall()
+        return bool(rows)
+    rows = db.conn.execute(
+        "UPDATE conversations SET name = coalesce(?, name), picture = coalesce(?, picture), "
+        "name_source = CASE WHEN ? IS NULL THEN name_source ELSE ? END, name_error = ?, "
+        "name_checked_at = ? WHERE id = ? "
+        "AND coalesce(name_source, '') NOT IN ('staff', 'simulator') RETURNING id",
+        (name, picture, name, source, error, now, conversation_id),
+    ).fetchall()
+    return bool(rows)
 
 
 def save(db: sqlite_utils.Database, conv: dict[str, Any], now: float) -> None:

@@ -74,8 +74,8 @@ def search(
         "SELECT c.id, c.psid, c.name, c.stage, c.score, c.answers, c.updated_at, c.source, "
         "c.created_at, c.language, c.bot_paused, c.opted_out, "
         "(SELECT group_concat(label, char(31)) FROM "
-        "  (SELECT label FROM labels WHERE conversation_id = c.id ORDER BY at, label)) "
-        "FROM conversations c"
+        "  (SELECT label FROM labels WHERE conversation_id = c.id ORDER BY at, label)), "
+        "c.picture FROM conversations c"
     )
     if where:
         sql += " WHERE " + " AND ".join(where)
@@ -91,7 +91,7 @@ def search(
                 "score": r[4], "answers": json.loads(r[5] or "{}"),
                 "labels": r[12].split("\x1f") if r[12] else [], "updated_at": r[6],
                 "source": src, "created_at": r[8], "language": r[9],
-                "bot_paused": bool(r[10]), "opted_out": bool(r[11]),
+                "bot_paused": bool(r[10]), "opted_out": bool(r[11]), "picture": r[13],
             }
         )  # fmt: skip
         if limit and len(out) >= limit:
@@ -112,11 +112,20 @@ def answer_keys(rows: Sequence[dict[str, Any]]) -> list[str]:
     return list(keys)
 
 
+def _name(row: dict[str, Any]) -> str:
+    """The customer's name: Messenger's or staff's, else what they answered to a ``name``
+    question (the column was empty while nothing filled ``conversations.name``)."""
+    if row.get("name"):
+        return str(row["name"])
+    answered = row["answers"].get("name")
+    return answered if isinstance(answered, str) else ""
+
+
 def csv_table(rows: Sequence[dict[str, Any]], fmt_time) -> list[list[Any]]:
     """Header and rows for the CSV export; ``fmt_time`` turns seconds into text."""
     keys = answer_keys(rows)
     header = ["conversation_id", "psid", "name", "stage", "score", "labels", "source", "ref",
-              "ad_id", "created_at", "updated_at", *keys]  # fmt: skip
+              "ad_id", "created_at", "updated_at", "picture", *keys]  # fmt: skip
     table: list[list[Any]] = [header]
     for r in rows:
         src = r["source"]
@@ -128,9 +137,10 @@ def csv_table(rows: Sequence[dict[str, Any]], fmt_time) -> list[list[Any]]:
         ]
         table.append(
             [
-                r["conversation_id"], r["psid"], r["name"] or "", r["stage"], r["score"],
+                r["conversation_id"], r["psid"], _name(r), r["stage"], r["score"],
                 ", ".join(r["labels"]), source_kind(src), src.get("ref") or "",
                 src.get("ad_id") or "", fmt_time(r["created_at"]), fmt_time(r["updated_at"]),
+                r.get("picture") or "",
                 *["" if a is None else a for a in answers],
             ]
         )  # fmt: skip

@@ -201,3 +201,19 @@ def m004_takeover(db: sqlite_utils.Database) -> None:
         ALTER TABLE conversations ADD COLUMN orders INTEGER NOT NULL DEFAULT 0
         """,
     )
+
+
+@migrations()
+def m005_names(db: sqlite_utils.Database) -> None:
+    """The customer's name and picture: fetched in the background, or set by staff."""
+    _run(
+        db,
+        """
+        ALTER TABLE conversations ADD COLUMN picture TEXT;
+        -- when the name was last looked up (also after a failure: retried a day later)
+        ALTER TABLE conversations ADD COLUMN name_checked_at REAL;
+        -- where the name came from: profile | participants | staff | simulator
+        ALTER TABLE conversations ADD COLUMN name_source TEXT;
+        ALTER TABLE conversations ADD COLUMN name_error TEXT
+        """,
+    )

@@ -1,7 +1,11 @@
 """A real HTTP server on 127.0.0.1 standing in for the Graph API.
 
 It answers the Send API and the Messenger profile API, records every request, and can be
-told to fail the next sends with any fixture from shared/messenger/fixtures/send_api.
+told to fail the next sends with any fixture from shared/messenger/fixtures/send_api. GETs
+answer the User Profile API (``GET /<PSID>?fields=…``) and the Page's conversations
+(``GET /me/conversations?user_id=<PSID>&fields=participants``) from ``profiles`` and
+``participants``, recorded apart in ``lookups``; by default the profile API refuses (100/33,
+as for apps without Business Asset User Profile Access since 2026) and no thread is found.
 The server starts on the first look at ``url`` (or ``port``): a test that never sends
 never starts it.
 """
@@ -25,6 +29,13 @@ def fixture(name: str) -> dict:
     return json.loads((FIXTURES / "send_api" / "responses" / f"{name}.json").read_text("utf-8"))
 
 
+def profile_case(name: str) -> dict:
+    """A response of more/user_profile_responses.json: {"http_status": N, "body": {...}}."""
+    data = json.loads((FIXTURES / "more" / "user_profile_responses.json").read_text("utf-8"))
+    case = next(c for c in data["cases"] if c["name"] == name)
+    return json.loads(json.dumps(case["response"]))
+
+
 class FakeGraph:
     def __init__(self, port: int = 0, token: str = "test-page-token", delay: float = 0.0) -> None:
         self.token = token
@@ -33,6 +44,10 @@ class FakeGraph:
         self.script: deque[dict] = deque()  # responses for the next sends, in order
         self.per_psid: dict[str, deque[dict]] = {}
         self.arrivals: dict[str, list[float]] = {}  # accepted messages per customer, by time
+        self.profiles: dict[str, dict] = {}  # psid -> {"http_status", "body"} of GET /<psid>
+        self.participants: dict[str, dict] = {}  # psid -> response of GET /me/conversations
+        self.lookups: list[dict] = []  # the GETs, apart from the sends in ``requests``
+        self.lookup_delay = 0.0  # seconds each GET takes (a slow profile API)
         self.lock = threading.RLock()  # predicates of wait_for read under it
         self.changed = threading.Condition(self.lock)
         self._ids = itertools.count(1)
@@ -66,6 +81,16 @@ class FakeGraph:
 
             def log_message(self, *args) -> None:
                 pass
+
+            def do_GET(self) -> None:
+                url = urlsplit(self.path)
+                status, body = graph._lookup(url.path, parse_qs(url.query))
+                data = json.dumps(body).encode()
+                self.send_response(status)
+                self.send_header("Content-Type", "application/json")
+                self.send_header("Content-Length", str(len(data)))
+                self.end_headers()
+                self.wfile.write(data)
 
             def do_POST(self) -> None:
                 length = int(self.headers.get("Content-Length") or 0)
@@ -124,6 +149,47 @@ class FakeGraph:
                 self.arrivals.setdefault(psid, []).append(record["at"])
             self.changed.notify_all()
         return response["http_status"], response["body"]
+
+    def _lookup(self, path: str, query: dict) -> tuple[int, dict]:
+        if self.delay or self.lookup_delay:
+            time.sleep(self.delay or self.lookup_delay)
+        token = (query.get("access_token") or [""])[0]
+        q = {k: v[0] for k, v in query.items() if k != "access_token"}
+        parts = [p for p in path.split("/") if p]
+        with self.lock:
+            record = {"path": path, "token": token, "query": q, "at": time.time()}
+            if token != self.token:
+                response = fixture("error_token_invalid_190")
+            elif parts[-1:] == ["conversations"] and "user_id" in q:
+                psid = q["user_id"]
+                response = self.participants.get(psid) or {"http_status": 200, "body": {"data": []}}
+            elif len(parts) == 2 and parts[1].isdigit() and "fields" in q:
+                response = self.profiles.get(parts[1]) or profile_case("feature_missing_100_33")
+            else:
+                response = {"http_status": 400, "body": {"error": {"code": 100, "message": "?"}}}
+            record["status"] = response["http_status"]
+            self.lookups.append(record)
+            self.changed.notify_all()
+        return response["http_status"], response["body"]
+
+    def profile_is(self, psid: str, case: str) -> None:
+        """GET /<psid> answers with case ``case`` of user_profile_responses.json."""
+        with self.lock:
+            self.profiles[psid] = profile_case(case)
+
+    def participant_is(self, psid: str, name: str | None, status: int = 200) -> None:
+        """GET /me/conversations?user_id=<psid> finds a thread with ``name`` and the Page
+        (the shape of the fixture's fallback case), or answers ``status`` with an error."""
+        with self.lock:
+            if status != 200:
+                body = {"error": {"code": 10, "message": "(#10) Permission denied"}}
+                self.participants[psid] = {"http_status": status, "body": body}
+                return
+            case = profile_case("fallback_conversations_participants")
+            people = case["body"]["data"][0]["participants"]["data"]
+            people = [{**people[0], "id": psid, "name": name}, people[1]] if name else [people[1]]
+            body = {"data": [{"participants": {"data": people}, "id": "t_1"}]}
+            self.participants[psid] = {"http_status": 200, "body": body}
 
     def fail_next(self, name: str, times: int = 1, psid: str | None = None) -> None:
         """Answer the next ``times`` sends (to ``psid``, or to anyone) with fixture ``name``."""

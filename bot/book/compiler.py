@@ -15,6 +15,7 @@ from types import MappingProxyType
 from typing import Any
 
 from bot.book import checks, golden, loader, parts, readers, steps
+from bot.book.attachments import compile_attachments
 from bot.book.context import Context
 from bot.book.intents import INTENT_ACTIONS, compile_intents
 from bot.book.loader import Map, Problem, Seq
@@ -79,7 +80,7 @@ DEFAULT_STAGES = (
 )
 
 SECTIONS = tuple(
-    "settings stages intents flows followups greeting ice_breakers menu canned tests".split()
+    "settings stages intents flows followups greeting ice_breakers menu canned tests attachments".split()
 )
 
 
@@ -302,6 +303,7 @@ def compile_book(c: Context, tree: loader.Tree) -> FlowBook:
         MappingProxyType(canned),
         tree.files,
         tests=golden.read(root.get("tests"), where("tests"), r, [s.id for s in stages]),
+        attachments=compile_attachments(c, root.get("attachments"), where("attachments")),
     )
     checks.cross_check(book, c.refs, r)
     return book

@@ -114,6 +114,15 @@ class Intent:
 
 
 @dataclass(frozen=True)
+class AttachmentRule:
+    """What the bot does when a customer sends an attachment of one kind (``attachments:``)."""
+
+    kind: str  # image | video | audio | file | sticker | like | location | other
+    say: Text | None  # None: Barta's own words; an empty mapping: say nothing
+    do: str  # handoff | reply
+
+
+@dataclass(frozen=True)
 class Stage:
     id: str
     name: Text
@@ -167,6 +176,8 @@ class FlowBook:
     date_answers: frozenset[str] = field(default=frozenset(), repr=False, compare=False)
     district_answers: frozenset[str] = field(default=frozenset(), repr=False, compare=False)
     tests: tuple[Any, ...] = field(default=(), repr=False, compare=False)  # bot.book.golden
+    # the owner's attachments: section, by kind (bot.book.attachments); Barta's defaults else
+    attachments: Mapping[str, AttachmentRule] = field(default_factory=lambda: EMPTY)
 
     def __post_init__(self) -> None:
         starts: dict[str, list[Flow]] = {}

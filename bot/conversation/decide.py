@@ -11,7 +11,7 @@ when nothing is understood are routes of ``talk``; what the routes share is in `
 from __future__ import annotations
 
 from bot.book.types import FlowBook, Step
-from bot.conversation import answers, runner, talk
+from bot.conversation import answers, attachments, runner, talk
 from bot.conversation.acts import (  # noqa: F401  (matchers: the engine's import)
     Incoming,
     Route,
@@ -116,13 +116,13 @@ def no_words(inc: Incoming, out: list[Action]) -> bool:
         url = next((a.get("url") for a in ev.attachments if a.get("url")), None)
         if url:
             answer(book, turn, step, url, None, out)
+    elif attachments.respond(book, turn, ev, step, inc.new, out, start_new=start_new,
+                             repeat_question=repeat_question):  # fmt: skip
+        pass  # named what arrived (bot.conversation.attachments)
     elif inc.new:
         start_new(book, turn, out)
-    elif ev.attachments and sticker is None and step is not None:
-        out.append(Say(text=_(turn.language, "Thank you for the picture!")))
-        repeat_question(book, turn, out)
     elif sticker is not None or (inc.text and not ev.attachments):
-        talk.no_words(inc, out)  # a like, a sticker, emoji: small talk
+        talk.no_words(inc, out)  # a like, emoji: small talk
     return True
 
 
@@ -238,11 +238,17 @@ POSTBACK_ROUTES: tuple[Route, ...] = (
 
 
 def referral_flow(inc: Incoming, out: list[Action]) -> bool:
-    """An m.me link or an ad with a ``ref``: the first flow that starts on it."""
+    """An m.me link, an ad, a shortlink or the Discover tab: the first flow that starts on
+    its ``ref``; a new customer without one gets the welcome. A known customer's question
+    in progress is never broken (the engine keeps the source either way)."""
+    book, turn = inc.book, inc.turn
     ref = (inc.ev.referral or {}).get("ref")
-    for flow in inc.book.flows_for(f"referral:{ref}") if ref else []:
-        runner.start_flow(inc.book, inc.turn, flow.id, out)
-        break
+    if not inc.new and inc.step is not None:
+        return True
+    if ref and start(book, turn, f"referral:{ref}", out):
+        return True
+    if inc.new:
+        start_new(book, turn, out)
     return True
 
 

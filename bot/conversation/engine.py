@@ -51,6 +51,8 @@ class Engine:
         self.zone = ZoneInfo(book.settings.timezone)
         matchers(book)  # intents' words join fuzzy matching before the first message
         self._single: set[str] = set()  # customers whose events failed: one per transaction
+        # Wakes the names worker (set by the runtime when online); never the network here.
+        self.wants_name: Callable[[], None] | None = None
 
     # --- the inbox loop ------------------------------------------------------------------
 
@@ -65,6 +67,7 @@ class Engine:
         """Handle one customer's pending events (if another thread has not already)."""
         limit = 1 if psid in self._single else 50
         first_id = None
+        name_due = False
         try:
             with write_tx(db, ahead=True):
                 rows = inbox.pending_for(db, psid, limit)
@@ -72,11 +75,24 @@ class Engine:
                     return
                 first_id = rows[0][0]
                 now = self.clock()
-                conv, _new = conversations.get_or_create(db, psid, now)
+                conv = conversations.by_psid(db, psid)
+                if conv is None and not any(r[1] in CREATES for r in rows):
+                    # a receipt, reaction or echo of someone we never talked to: no lead
+                    for _id, kind, event_json, _attempts in rows:
+                        if kind == "echo":  # our own send may still wait for its answer
+                            ev = Event.from_json(event_json)
+                            outbox.confirm_by_echo(db, ev.metadata, ev.mid, now)
+                    inbox.mark_done(db, [r[0] for r in rows], now)
+                    return
+                if conv is None:
+                    conv, _new = conversations.get_or_create(db, psid, now)
                 for _id, _kind, event_json, _attempts in rows:
                     self.handle(db, conv, Event.from_json(event_json), now)
                 conversations.save(db, conv, now)
                 inbox.mark_done(db, [r[0] for r in rows], now)
+                name_due = conv["last_customer_at"] is not None and conversations.name_due(
+                    conv, now
+                )
         except Exception as e:
             log.exception("handling events of %s failed", psid)
             if limit > 1:
@@ -86,6 +102,8 @@ class Engine:
                 self._give_up(db, psid)
             return
         self._single.discard(psid)
+        if name_due and self.wants_name is not None:
+            self.wants_name()  # after the commit: the worker reads what was written
 
     def _give_up(self, db: sqlite_utils.Database, psid: str) -> None:
         """An event failed for good: apologise once and hand the customer to a human."""
@@ -129,7 +147,7 @@ class Engine:
         conv["window_note"] = None
         conv["unreachable"] = 0
         if ev.referral:
-            conv["source"] = {k: v for k, v in dict(ev.referral).items() if v is not None}
+            self._referral(conv, ev, now)
         if kind != "referral":
             self._log_in(db, conv, ev, now)
         if ev.standby or conv["bot_paused"] or queue.open_for(db, conv["id"]) is not None:
@@ -143,6 +161,16 @@ class Engine:
         if conv["bot_paused"]:  # handed over just now: the message that did it shows
             queue.note_customer(db, conv["id"], _preview(ev), now)
         return None
+
+    def _referral(self, conv: dict, ev: Event, now: float) -> None:
+        """Where the customer came from: a new lead's source; a known customer's new link
+        or ad joins the source history (the lead keeps the source that brought it)."""
+        source = {k: v for k, v in dict(ev.referral or {}).items() if v is not None}
+        if not conv["source"]:
+            conv["source"] = source
+        history = conv["state"].setdefault("sources", [])
+        history.append({**{k: source[k] for k in SOURCE_KEYS if k in source}, "at": now})
+        del history[:-SOURCE_HISTORY]
 
     def _hold(
         self,
@@ -518,6 +546,11 @@ class Engine:
 
 
 CONVERTED = "converted"
+SOURCE_KEYS = ("ref", "source", "type", "ad_id")  # what the source history keeps of each
+SOURCE_HISTORY = 20
+# Events that start a conversation; the others (receipts, reactions, echoes, edits) only
+# update one we already have.
+CREATES = ("message", "postback", "referral", "handover", "optin")
 WINDOW_CLOSED = "window_closed"
 
 

@@ -129,6 +129,10 @@ def render(book: FlowBook, turn: Turn, text: Text | str | None) -> str:
     raw = pick(text, turn.language, book.settings.languages[0])
     if "{" not in raw:
         return raw
+    if not turn.first_name:  # no name gap: "Hello {first_name}!" -> "Hello!"
+        raw = raw.replace(" {first_name}", "{first_name}")
+        if not turn.answers.get("name"):
+            raw = raw.replace(" {name}", "{name}")
     values = _Values()
     s = book.settings
     for key, value in s.extra.items():

@@ -13,6 +13,7 @@ from urllib3.util.retry import Retry
 log = logging.getLogger(__name__)
 
 TIMEOUT = (3.05, 10)  # requests has no default timeout
+PROFILE_FIELDS = "first_name,last_name,profile_pic"  # one unapproved field fails them all
 
 # What to do about a failed send (shared/messenger/README.md §5).
 RETRY = "retry"  # transient: back off this row and try again
@@ -104,12 +105,18 @@ class Messenger:
         request = self._prepared(path).copy()
         request.prepare_body(data=None, files=None, json=body)
         resp = self.session.send(request, timeout=TIMEOUT, allow_redirects=False)
+        return self._data(resp)
+
+    def _data(self, resp: requests.Response) -> dict[str, Any]:
         try:
             data = resp.json()
         except ValueError:
             data = {}
+        if not isinstance(data, dict):
+            data = {}
         if resp.status_code >= 400 or "error" in data:
-            err = data.get("error") if isinstance(data.get("error"), dict) else {}
+            found = data.get("error")
+            err: dict[str, Any] = found if isinstance(found, dict) else {}
             raise GraphError(
                 code=err.get("code"),
                 subcode=err.get("error_subcode"),
@@ -118,6 +125,39 @@ class Messenger:
                 http_status=resp.status_code,
             )
         return data
+
+    def get(self, path: str, params: dict[str, str]) -> dict[str, Any]:
+        """GET from the Graph API; raises GraphError or a requests exception."""
+        resp = self.session.get(
+            f"{self.base_url}/{path.lstrip('/')}",
+            params={**params, "access_token": self.token},
+            timeout=TIMEOUT,
+            allow_redirects=False,
+        )
+        return self._data(resp)
+
+    def profile(self, psid: str) -> dict[str, Any]:
+        """The User Profile API: first_name, last_name, profile_pic (``{}`` when the app may
+        not read them). Since 2026 only apps with Business Asset User Profile Access get an
+        answer; others get GraphError 100/33, #3, 2018247 … (shared/messenger/MORE.md §6)."""
+        return self.get(psid, {"fields": PROFILE_FIELDS})
+
+    def participant_name(self, psid: str, page_id: str | None = None) -> str | None:
+        """The customer's name from the Page's conversation with them (participants): what
+        integrators read where the User Profile API is closed. No picture comes with it."""
+        data = self.get(
+            "me/conversations",
+            {"platform": "messenger", "user_id": psid, "fields": "participants"},
+        )
+        for thread in data.get("data") or ():
+            people = ((thread or {}).get("participants") or {}).get("data") or ()
+            people = [p for p in people if isinstance(p, dict) and p.get("name")]
+            found = next((p for p in people if str(p.get("id")) == psid), None)
+            if found is None and page_id:
+                found = next((p for p in people if str(p.get("id")) != page_id), None)
+            if found is not None:
+                return str(found["name"])
+        return None
 
     def send(self, psid: str, body: dict[str, Any]) -> str | None:
         """Send one outbox body to a customer; returns Meta's message id."""

@@ -28,6 +28,7 @@ if TYPE_CHECKING:
     from bot.runtime import Runtime
 
 NOTE_LIMIT = 5000
+NAME_LIMIT = 100
 LABEL_LIMIT = 50
 QUERY_LIMIT = 200
 
@@ -187,6 +188,25 @@ def add_note(rt: Runtime, cid: int, text: object, by: str) -> dict[str, Any]:
     with write_tx(db):
         note_id = conversations.add_note(db, cid, by, body, now)
     return {"id": note_id, "author": by, "text": body, "at": now}
+
+
+def set_name(rt: Runtime, cid: int, name: object) -> str | None:
+    """Staff set or correct the customer's name ("" clears it: looked up again later); a
+    name staff set is never replaced by Messenger's."""
+    clean = " ".join(_string(name, "name", "name").split())
+    if len(clean) > NAME_LIMIT:
+        raise InvalidInput(
+            f"a name may have at most {NAME_LIMIT} characters",
+            field="name",
+            problem="too_long",
+            subject="name",
+            limit=NAME_LIMIT,
+        )
+    conversation(rt, cid)
+    db = rt.db()
+    with write_tx(db):
+        conversations.set_name(db, cid, clean or None, rt.clock(), source="staff")
+    return clean or None
 
 
 def add_label(rt: Runtime, cid: int, label: object) -> list[str]:

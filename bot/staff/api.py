@@ -124,6 +124,11 @@ def add_note(cid: int):
     return {"ok": True, "note": {**note, "at": iso(note["at"])}}
 
 
+@bp.post("/conversations/<int:cid>/name")
+def set_name(cid: int):
+    return {"ok": True, "id": cid, "name": actions.set_name(runtime(), cid, _body().get("name"))}
+
+
 @bp.post("/conversations/<int:cid>/labels")
 def add_label(cid: int):
     return {"ok": True, "labels": actions.add_label(runtime(), cid, _body().get("label"))}

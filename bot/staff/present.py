@@ -83,6 +83,8 @@ def conversation_json(db: sqlite_utils.Database, conv: dict) -> dict[str, Any]:
         "id": cid,
         "psid": conv["psid"],
         "name": conv["name"],
+        "picture": conv.get("picture"),
+        "name_source": conv.get("name_source"),
         "language": conv["language"],
         "stage": conv["stage"],
         "score": conv["score"],
@@ -110,6 +112,7 @@ def conversation_json(db: sqlite_utils.Database, conv: dict) -> dict[str, Any]:
 def lead_json(row: dict) -> dict[str, Any]:
     keys = ("conversation_id", "psid", "name", "stage", "score", "answers", "labels", "source")
     return {
+        "picture": row.get("picture"),
         **{k: row[k] for k in keys},
         "updated_at": iso(row["updated_at"]),
         "created_at": iso(row["created_at"]),

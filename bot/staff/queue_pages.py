@@ -31,6 +31,7 @@ DRAFTS = {
     "staff.reply": ("reply", "text"),
     "staff.add_note": ("note", "text"),
     "staff.add_label": ("label", "label"),
+    "staff.set_name": ("name", "name"),
 }
 
 
@@ -180,6 +181,13 @@ def move_stage(cid: int):
 def add_note(cid: int):
     actions.add_note(runtime(), cid, request.form.get("text"), _me())
     return _back_to(cid, "#notes")
+
+
+@bp.post("/c/<int:cid>/name")
+@login_required
+def set_name(cid: int):
+    actions.set_name(runtime(), cid, request.form.get("name"))
+    return _back_to(cid, "#name")
 
 
 @bp.post("/c/<int:cid>/labels")

@@ -30,6 +30,7 @@ from bot.errors import InvalidInput
 from bot.messenger import policy
 from bot.messenger.events import Event
 from store import conversations, inbox
+from store.db import write_tx
 
 bp = Blueprint("simulator", __name__, url_prefix="/simulator")
 
@@ -66,6 +67,20 @@ def _put(event: Event) -> None:
     rt = _runtime()
     inbox.add(rt.db(), [(event.key(), event.psid, event.kind, event.to_json())], rt.clock())
     rt.wake_engine.set()
+
+
+def _named(psid: str, data: dict) -> None:
+    """The name typed beside the message: offline there is no Messenger to ask, so the
+    simulated customer is called that (``{first_name}`` in texts) from this message on."""
+    name = " ".join(str(data.get("name") or "").split())[:100]
+    if not name:
+        return
+    rt = _runtime()
+    db = rt.db()
+    with write_tx(db):
+        conv, _new = conversations.get_or_create(db, psid, rt.clock())
+        if conv["name"] != name:
+            conversations.set_name(db, conv["id"], name, rt.clock(), source="simulator")
 
 
 def _event(kind: str, psid: str, **fields) -> Event:
@@ -118,6 +133,7 @@ def send():
         ev = _event("message", psid, text=text)
     else:
         raise InvalidInput("send text, quick or postback", field="text", problem="empty")
+    _named(psid, data)
     _put(ev)
     return {"ok": True, "psid": psid}
 
@@ -131,6 +147,7 @@ def reset():
     book = current_app.config["BOOK"]
     psid = _psid(new=True)
     lang = data.get("lang")
+    _named(psid, data)
     if lang in book.settings.languages and lang != book.settings.languages[0]:
         _put(_event("postback", psid, payload=f"{policy.PAYLOAD_LANG}{lang}", title=lang))
     _put(_event("postback", psid, payload=policy.GET_STARTED, title="Get Started"))

@@ -244,7 +244,9 @@ def test_non_text_messages_get_a_sensible_reply_or_none(app, customer, kind):
     replies = c.replies()
     if kind == "image":
         assert replies == [one("ছবিটার জন্য ধন্যবাদ!", NEED_BN)]
-    else:  # small talk at a question: the question again, no failed try (issue 11)
+    elif kind == "sticker":  # issue 10: every attachment kind is named
+        assert replies == [one("স্টিকারের জন্য ধন্যবাদ! 😊", NEED_BN)]
+    else:  # a like, emoji: small talk at a question, the question again, no failed try
         assert replies == [NEED_BN]
         assert c.conversation()["retries"] == 0
     db = c.runtime.db()

@@ -22,6 +22,8 @@
   }
   function post(url, body) {
     busyUntil = Date.now() + 6000;
+    var name = document.getElementById("sim-name");  // offline, the customer's name
+    if (name && name.value.trim()) { body = body || {}; body.name = name.value.trim(); }
     return fetch(url, {
       method: "POST", credentials: "same-origin",
       headers: { "Content-Type": "application/json", "X-CSRFToken": csrf },
