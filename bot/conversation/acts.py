@@ -134,7 +134,11 @@ def set_language(
     book: FlowBook, turn: Turn, lang: str, out: list[Action], before: str | None = None
 ) -> None:
     """Write in ``lang`` from now on, and say so, when the book has it and it is new."""
-    if lang in book.settings.languages and lang != (before or turn.language):
+    if lang not in book.settings.languages:
+        return
+    turn.state["language_set"] = True
+    if lang != (before or turn.language):
         turn.language = lang
-        turn.state["language_set"] = True
         out.append(Say(text=_(lang, "Sure, I'll write in English from now on.")))
+    else:  # asked for the language they already have: say so, never nothing
+        out.append(Say(text=_(lang, "Sure, I'm writing in English.")))

@@ -231,8 +231,9 @@ def test_an_answer_moves_the_turn_on_and_scores_it():
     )
 
 
-def test_asking_for_the_language_already_in_use_says_nothing_of_it():
-    assert said(decide(BOOK, turn("need", "en"), msg("English please"), False)) == [NEED_EN]
+def test_asking_for_the_language_already_in_use_is_confirmed_then_the_question_again():
+    out = said(decide(BOOK, turn("need", "en"), msg("English please"), False))
+    assert out == ["say:Sure, I'm writing in English.", NEED_EN]
 
 
 def test_message_routes_run_in_the_documented_order():
