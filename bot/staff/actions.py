@@ -29,6 +29,7 @@ if TYPE_CHECKING:
 NOTE_LIMIT = 5000
 LABEL_LIMIT = 50
 QUERY_LIMIT = 200
+REPLY_LIMIT = 5 * 2000  # at most five Messenger messages (2,000 characters each)
 
 
 # --- checking input ----------------------------------------------------------------------
@@ -45,6 +46,13 @@ def _string(value: object, field: str, subject: str) -> str:
             problem="type",
             subject=subject,
         )
+    if not value.isascii():
+        try:
+            value.encode("utf-8")
+        except UnicodeEncodeError:  # a lone surrogate ("\\ud800") cannot be stored or sent
+            raise InvalidInput(
+                f"the {subject} is not valid text", field=field, problem="type", subject=subject
+            ) from None
     return value
 
 
@@ -128,7 +136,7 @@ def _closed(rt: Runtime, handoff_id: int) -> None:
 
 def reply(rt: Runtime, cid: int, text: object, by: str) -> dict[str, Any]:
     """Queue a reply to the customer; ``{"outbox_ids", "tag"}`` (tag: None or HUMAN_AGENT)."""
-    body = _text(text, "text", "reply", None)
+    body = _text(text, "text", "reply", REPLY_LIMIT)
     result = rt.engine.staff_reply(rt.db(), cid, body, by)
     rt.wake_sender.set()
     return result

@@ -7,6 +7,7 @@ import csv
 import io
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
+from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo
 
 import sqlite_utils
@@ -113,6 +114,23 @@ def lead_json(row: dict) -> dict[str, Any]:
         "created_at": iso(row["created_at"]),
         "source_kind": leads.source_kind(row["source"]),
     }
+
+
+def web_link(url: Any) -> str | None:
+    """``url`` when it is an http(s) link, else None: customers send attachments whose
+    url could be ``javascript:`` or ``data:``; only web links are ever made clickable."""
+    if not isinstance(url, str) or len(url) > 4096:
+        return None
+    text = url.strip()
+    if any(ord(ch) < 0x20 for ch in text):
+        return None
+    try:
+        parts = urlsplit(text)
+    except ValueError:
+        return None
+    if parts.scheme.lower() not in ("http", "https") or not parts.netloc:
+        return None
+    return text
 
 
 def csv_response(rows: list[dict]) -> Response:
