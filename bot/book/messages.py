@@ -245,6 +245,15 @@ MESSAGES: dict[str, str] = {
         "intent {id!r}: {word!r} is also matched by intent {earlier!r} (line {line}), "
         "which is tried first"
     ),
+    # issue 12: hostile flows files
+    "yaml.too_big": "this file expands to more than {limit} values once its *aliases are "
+    "filled in; use fewer anchors and aliases",
+    "yaml.recursive": "an *alias used inside its own &anchor: it would never end",
+    "yaml.too_deep": "the lists and maps nest too deep",
+    "include.outside": "include {path}: only files inside the folder of the main flows file "
+    "can be included",
+    "include.not_file": "include {path}: not a regular file",
+    "include.too_big": "include {path}: the file is larger than 2 MB",
 }
 
 
