@@ -8,7 +8,7 @@ import time
 from collections import deque
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
-from urllib.parse import urlsplit
+from urllib.parse import unquote, urlsplit
 
 from flask import Response, abort, current_app, g, jsonify, redirect, request, session, url_for
 
@@ -202,22 +202,27 @@ def safe_next(target: str | None) -> str | None:
 
     Only a plain path: it starts with one ``/`` and the next character is not ``/`` or
     ``\\`` (``//evil.example`` and ``/\\evil.example`` are other origins to a browser); no
-    control character or whitespace anywhere (browsers drop tab and newline, so
+    control character anywhere (browsers drop tab and newline, so
     ``/\t/evil.example`` would become ``//evil.example``); no backslash at all; and what
-    the URL parser reads must have no scheme and no host.
+    the URL parser reads must have no scheme and no host. The same holds once
+    percent-decoded (``/%09/evil.example``), in case something on the way decodes it.
     """
-    if not target or not isinstance(target, str) or len(target) > 2048:
+    if not isinstance(target, str) or _offsite(target) or _offsite(unquote(target)):
         return None
+    return target
+
+
+def _offsite(target: str) -> bool:
+    if not target or len(target) > 2048:
+        return True
     if not target.startswith("/") or target[1:2] in ("/", "\\"):
-        return None
-    if "\\" in target or any(ord(ch) < 0x21 or 0x7F <= ord(ch) <= 0x9F for ch in target):
-        return None
+        return True
+    if "\\" in target or any(ord(ch) < 0x20 or 0x7F <= ord(ch) <= 0x9F for ch in target):
+        return True
     if any(ch in target for ch in ("\u2028", "\u2029", "\ufeff")):
-        return None
+        return True
     try:
         parts = urlsplit(target)
     except ValueError:
-        return None
-    if parts.scheme or parts.netloc:
-        return None
-    return target
+        return True
+    return bool(parts.scheme or parts.netloc)

@@ -271,6 +271,7 @@ def _invalid_text(e: InvalidInput) -> str | None:
     n = num(e.limit)
     texts = {
         ("reply", "empty"): lambda: _("Write a reply first."),
+        ("reply", "too_long"): lambda: _("A reply may have at most {n} characters.", n=n),
         ("note", "empty"): lambda: _("Write a note first."),
         ("note", "too_long"): lambda: _("A note may have at most {n} characters.", n=n),
         ("label", "empty"): lambda: _("Write a label first."),
