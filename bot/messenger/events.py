@@ -118,7 +118,7 @@ def parse_body(body: Any) -> tuple[list[Event], list[str]]:
                         _check(event)
                 except (TypeError, ValueError, AttributeError, KeyError, OverflowError,
                         RecursionError) as e:  # fmt: skip
-                    event, why = None, f"malformed event: {type(e).__name__}: {str(e)[:200]}"
+                    event, why = None, f"malformed event: {type(e).__name__}: {str(e)[:200]!r}"
                 else:
                     why = "unknown event type" if event is None else ""
                 if event is None:
@@ -149,8 +149,8 @@ def _check(event: Event) -> None:
         raise ValueError("nested too deep")
     if _depth(event.extra) > MAX_DEPTH:
         raise ValueError("nested too deep")
-    for value in (event.text, event.payload, event.title, event.mid):
-        if value is not None and not isinstance(value, str):
+    for text in (event.text, event.payload, event.title, event.mid):
+        if text is not None and not isinstance(text, str):
             raise ValueError("a text field is not text")
     event.to_json().encode("utf-8")  # UnicodeEncodeError (a ValueError) on a lone surrogate
 

@@ -120,7 +120,9 @@ def _change_password(me: dict) -> None:
     except ValueError:
         flash(_("The new password needs 8 to 128 characters."), "error")
         return
-    log_in(accounts.get(db, me["id"]))  # this session goes on; every other one ended
+    fresh = accounts.get(db, me["id"])
+    if fresh is not None:
+        log_in(fresh)  # this session goes on; every other one ended
 
 
 @bp.route("/team", methods=["GET", "POST"])
