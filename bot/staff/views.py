@@ -186,7 +186,7 @@ def _manage(me: dict) -> dict | None:
             password = accounts.new_password()
             accounts.set_password(db, who["id"], password)
             accounts.revoke_tokens(db, who["id"], rt.clock())
-            return {"name": who["name"], "role": who["role"], "password": password}
+            return {"name": who["name"], "role": who["role"], "password": password, "reset": True}
         else:
             accounts.revoke_tokens(db, who["id"], rt.clock())
             accounts.end_sessions(db, who["id"])
