@@ -164,13 +164,20 @@ def set_role(db: sqlite_utils.Database, staff_id: int, role: str) -> None:
 
 def remove(db: sqlite_utils.Database, staff_id: int) -> None:
     """Delete the account and its API tokens (its sessions end with it); never the last
-    owner. Its name stays on the notes and messages it wrote."""
+    owner. Its claimed handoffs go back to waiting; its name stays on what it wrote."""
     with write_tx(db):
         row = db.execute("SELECT role FROM staff WHERE id = ?", (staff_id,)).fetchone()
         if row is None:
             raise ValueError("no such account")
         if row[0] == "owner" and _owners(db) <= 1:
             raise ValueError("the last owner cannot be removed")
+        name = db.execute("SELECT name FROM staff WHERE id = ?", (staff_id,)).fetchone()[0]
+        # what the person held goes back to the team, so no customer is left with nobody
+        db.execute(
+            "UPDATE queue SET status = 'waiting', claimed_by = NULL, claimed_at = NULL "
+            "WHERE claimed_by = ? AND status = 'claimed'",
+            (name,),
+        )
         db.execute("DELETE FROM tokens WHERE staff_id = ?", (staff_id,))
         db.execute("DELETE FROM staff WHERE id = ?", (staff_id,))
 

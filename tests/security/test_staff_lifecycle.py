@@ -124,3 +124,22 @@ def test_owners_manage_the_team_in_the_page(app, client):
     assert login(app.test_client(), "karim", shown).status_code == 302
     client.post("/staff/team", data={"action": "remove", "who": karim["id"]})
     assert accounts.by_name(rt.db(), "karim") is None
+
+
+def test_a_removed_persons_handoffs_go_back_to_the_team(app, customer):
+    from store import conversations, queue
+    from store.db import write_tx
+
+    add_staff(app, "rina", "owner")
+    karim = add_staff(app, "karim", "agent")
+    customer("7700000000000001").says("মানুষের সাথে কথা বলতে চাই")
+    rt = app.extensions["barta"]
+    db = rt.db()
+    conv = conversations.by_psid(db, "7700000000000001")
+    item = db.execute(
+        "SELECT id FROM queue WHERE conversation_id = ? AND status = 'waiting'", (conv["id"],)
+    ).fetchone()
+    with write_tx(db):
+        assert queue.claim(db, item[0], "karim", rt.clock())
+    accounts.remove(db, karim["id"])
+    assert queue.get(db, item[0])["status"] == "waiting"
