@@ -29,6 +29,12 @@ SETTINGS = (
     Setting("BOT_DB", "instance/bot.db", "path of the SQLite file"),
     Setting("BOT_FLOWS", "flows.yaml", "path of the main flows file"),
     Setting("SECRET_KEY", None, "session signing key (generated once into instance/)"),
+    Setting(
+        "TRUSTED_PROXY",
+        "127.0.0.1",
+        "address of the reverse proxy whose X-Forwarded-For/-Proto/-Host are believed "
+        "(empty: none, the peer address is the client)",
+    ),
 )
 
 

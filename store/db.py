@@ -74,6 +74,7 @@ def connect(path: str) -> sqlite_utils.Database:
     if path != ":memory:":
         folder = os.path.dirname(os.path.abspath(path))
         os.makedirs(folder, exist_ok=True)
+        _private(path)
     # One connection belongs to one thread at a time; check_same_thread=False lets a
     # connection be handed from the thread that made it to the worker that owns it.
     conn = sqlite3.connect(path, timeout=10, check_same_thread=False)
@@ -88,8 +89,30 @@ def connect(path: str) -> sqlite_utils.Database:
     db.execute("PRAGMA cache_size=-16000")
     if path != ":memory:" and db.journal_mode != "wal":
         db.enable_wal()
+    if path != ":memory:":
+        for extra in (path + "-wal", path + "-shm"):  # SQLite copies the file's mode; check
+            if os.path.exists(extra):
+                _private(extra)
     db._barta_writer = _writer_lock(path)  # type: ignore[attr-defined]
     return db
+
+
+def _private(path: str) -> None:
+    """Make ``path`` readable by its owner only: created 0600 when missing (before SQLite
+    opens it, so there is no moment it is world-readable), tightened when it is not."""
+    try:
+        fd = os.open(path, os.O_RDWR | os.O_CREAT | os.O_EXCL, 0o600)
+    except FileExistsError:
+        try:
+            st = os.stat(path)
+            if st.st_mode & 0o077 and st.st_uid == os.getuid():
+                os.chmod(path, 0o600)
+        except OSError:
+            pass  # not ours to change: SQLite will say if it cannot open it
+    except OSError:
+        return
+    else:
+        os.close(fd)
 
 
 @contextmanager

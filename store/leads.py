@@ -121,12 +121,39 @@ def _name(row: dict[str, Any]) -> str:
     return answered if isinstance(answered, str) else ""
 
 
+# A cell starting with one of these is a formula to Excel, LibreOffice and Sheets
+# (``=HYPERLINK(...)``, ``@SUM(...)``, ``+``/``-`` arithmetic, and tab/CR that some apps strip
+# before they look). OWASP's answer: a leading apostrophe, which Excel shows as text and
+# does not display; the value still reads the same.
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def csv_cell(value: Any) -> Any:
+    """One CSV cell made safe for spreadsheets: formulas neutralised, phones kept as text.
+
+    Numbers stay numbers. A text of digits that starts with 0 (a phone number, ``01711…``)
+    gets the same leading apostrophe, so Excel keeps it as text and shows ``01711223344``
+    instead of dropping the 0 (``="01711…"`` would itself be a formula).
+    """
+    if value is None:
+        return ""
+    if isinstance(value, bool) or not isinstance(value, str):
+        return value
+    if value.startswith(FORMULA_START):
+        return "'" + value
+    if len(value) > 1 and value[0] == "0" and value.isdigit():
+        return "'" + value
+    return value
+
+
 def csv_table(rows: Sequence[dict[str, Any]], fmt_time) -> list[list[Any]]:
-    """Header and rows for the CSV export; ``fmt_time`` turns seconds into text."""
+    """Header and rows for the CSV export; ``fmt_time`` turns seconds into text.
+
+    Every cell goes through ``csv_cell``: customers write the answers, names and refs."""
     keys = answer_keys(rows)
     header = ["conversation_id", "psid", "name", "stage", "score", "labels", "source", "ref",
               "ad_id", "created_at", "updated_at", "picture", *keys]  # fmt: skip
-    table: list[list[Any]] = [header]
+    table: list[list[Any]] = [[csv_cell(h) for h in header]]
     for r in rows:
         src = r["source"]
         answers = [
@@ -144,6 +171,7 @@ def csv_table(rows: Sequence[dict[str, Any]], fmt_time) -> list[list[Any]]:
                 *["" if a is None else a for a in answers],
             ]
         )  # fmt: skip
+        table[-1] = [csv_cell(v) for v in table[-1]]
     return table
 
 

@@ -189,6 +189,20 @@ def m002_followups(db: sqlite_utils.Database) -> None:
 
 
 @migrations()
+def m003_security(db: sqlite_utils.Database) -> None:
+    """Revocable access: a session version per account (bumped to end every session of
+    it), and API tokens that expire or are revoked."""
+    _run(
+        db,
+        """
+        ALTER TABLE staff ADD COLUMN session_version INTEGER NOT NULL DEFAULT 1;
+        ALTER TABLE tokens ADD COLUMN expires_at REAL;
+        ALTER TABLE tokens ADD COLUMN revoked_at REAL
+        """,
+    )
+
+
+@migrations()
 def m004_takeover(db: sqlite_utils.Database) -> None:
     """Human takeover: unread handoffs with a preview, the order count, stage 'not sent'."""
     _run(

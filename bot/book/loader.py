@@ -11,6 +11,7 @@ from __future__ import annotations
 import glob
 import os
 import re
+import stat
 from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
@@ -217,9 +218,15 @@ def parse(text: str, file: str) -> tuple[Any, list[Problem]]:
     loader = FlowLoader(text, file)
     raw = _raw_line_problems(text, file)
     try:
-        value = loader.get_single_data()
+        node = loader.get_single_node()
+        too_big = _expansion_problem(node, file)
+        if too_big is not None:
+            return None, [too_big]
+        value = loader.construct_document(node) if node is not None else None
     except yaml.YAMLError as e:
         return None, [*loader.problems, *raw, _syntax_problem(file, text, e)]
+    except RecursionError:
+        return None, [Problem(file, 1, message("yaml.too_deep"))]
     finally:
         loader.dispose()
     return value, [*loader.problems, *raw]
@@ -288,6 +295,51 @@ def _raw_line_problems(text: str, file: str) -> list[Problem]:
             continue
         out.append(Problem(file, n, message("text.hash_cut", rest=rest.strip()[:40])))
     return out
+
+
+MAX_VALUES = 100_000  # values of one file once its aliases are expanded; flows hold far fewer
+
+
+def _expansion_problem(root: Any, file: str) -> Problem | None:
+    """An error when the document, its ``*aliases`` expanded, holds more than MAX_VALUES
+    values (the "billion laughs": 1.7 KB of anchors that expand to gigabytes).
+
+    PyYAML's composer shares an aliased node instead of copying it, so the tree it builds
+    is small; this counts what every later walk over it would visit, each node once
+    (memoised, iteratively: no recursion to exhaust), and stops at the limit."""
+    if root is None:
+        return None
+    size: dict[int, int] = {}
+    on_path: set[int] = set()
+    stack: list[tuple[Any, bool]] = [(root, False)]
+    while stack:
+        node, done = stack.pop()
+        key = id(node)
+        children = _children(node)
+        if done:
+            on_path.discard(key)
+            total = 1 + sum(size[id(c)] for c in children)
+            if total > MAX_VALUES:
+                found = message("yaml.too_big", limit=f"{MAX_VALUES:,}")
+                return Problem(file, node.start_mark.line + 1, found)
+            size[key] = total
+            continue
+        if key in size:
+            continue
+        if key in on_path:  # an alias inside its own anchor: endless
+            return Problem(file, node.start_mark.line + 1, message("yaml.recursive"))
+        on_path.add(key)
+        stack.append((node, True))
+        stack.extend((c, False) for c in children if id(c) not in size)
+    return None
+
+
+def _children(node: Any) -> list[Any]:
+    if isinstance(node, yaml.MappingNode):
+        return [n for pair in node.value for n in pair]
+    if isinstance(node, yaml.SequenceNode):
+        return list(node.value)
+    return []
 
 
 # --- files and includes --------------------------------------------------------------------
@@ -375,6 +427,7 @@ def _includes(
     root: Map, file: str, problems: list[Problem], files: list[str], stack: tuple
 ) -> None:
     folder = os.path.dirname(file)
+    top = os.path.dirname(stack[0]) if stack else os.path.dirname(os.path.realpath(file))
     seen = {os.path.realpath(f) for f in files}
     for pattern, line in _patterns(root, file, problems):
         full = os.path.normpath(os.path.join(folder, pattern))
@@ -387,6 +440,10 @@ def _includes(
             paths = [full]
         for path in paths:
             real = os.path.realpath(path)
+            refused = _outside(real, top, pattern)
+            if refused:
+                problems.append(Problem(file, line, refused))
+                continue
             if real in stack:
                 names = [os.path.basename(p) for p in (*stack[stack.index(real) :], real)]
                 if len(paths) > 1 and real == stack[-1]:
@@ -403,6 +460,30 @@ def _includes(
             if sub is not None:
                 _merge(root, sub, problems)
                 seen.update(os.path.realpath(f) for f in files)
+
+
+MAX_FILE = 2 * 1024 * 1024  # bytes of one flows file
+
+
+def _outside(real: str, top: str, path: str) -> str | None:
+    """Why an include may not be read, or None: only regular files inside
+    the folder of the main flows file, symlinks resolved (no ``../../etc/passwd``, no
+    ``/dev/zero``, no FIFO that would hang the read)."""
+    try:
+        inside = os.path.commonpath([real, top]) == top
+    except ValueError:  # another drive
+        inside = False
+    if not inside:
+        return message("include.outside", path=path)
+    try:
+        st = os.stat(real)
+    except OSError:
+        return None  # missing: reported as "file not found" when read
+    if not stat.S_ISREG(st.st_mode):
+        return message("include.not_file", path=path)
+    if st.st_size > MAX_FILE:
+        return message("include.too_big", path=path)
+    return None
 
 
 def _merge(root: Map, sub: Map, problems: list[Problem]) -> None:

@@ -291,6 +291,15 @@ MESSAGES: dict[str, str] = {
         "flow {flow!r} asks {count} questions; good practice is at most 10 to 15 in one go "
         "(customers give up on long forms): split it, or make some optional"
     ),
+    # issue 12: hostile flows files
+    "yaml.too_big": "this file expands to more than {limit} values once its *aliases are "
+    "filled in; use fewer anchors and aliases",
+    "yaml.recursive": "an *alias used inside its own &anchor: it would never end",
+    "yaml.too_deep": "the lists and maps nest too deep",
+    "include.outside": "include {path}: only files inside the folder of the main flows file "
+    "can be included",
+    "include.not_file": "include {path}: not a regular file",
+    "include.too_big": "include {path}: the file is larger than 2 MB",
 }
 
 

@@ -42,6 +42,47 @@ def cli(ctx: click.Context) -> None:
         ctx.invoke(serve)
 
 
+# Waitress's limits, chosen (README, "Security"): a client that trickles bytes, opens
+# connection after connection or sends a huge body must not starve /healthz or /webhook.
+SERVE_LIMITS = {
+    # The app accepts at most 1 MiB (the webhook); waitress refuses more with 413 before
+    # the body is buffered, instead of spooling up to 1 GB to disk first.
+    "max_request_body_size": 1024 * 1024 + 64 * 1024,
+    "max_request_header_size": 64 * 1024,  # default 256 KB
+    # Many idle or slow connections cost little (waitress is asynchronous): allow 1,000
+    # (default 100) so 200 slow clients do not lock out Meta and the health check ...
+    "connection_limit": 1000,
+    # ... and close one that has sent nothing for 30 s (default 120 s), checked every 10 s.
+    "channel_timeout": 30,
+    "cleanup_interval": 10,
+    # Bodies up to 1 MiB stay in memory, bigger would be refused anyway (default 512 KB
+    # in memory, then a temporary file).
+    "inbuf_overflow": 1024 * 1024 + 64 * 1024,
+    "outbuf_overflow": 4 * 1024 * 1024,
+    "asyncore_use_poll": True,  # select() fails past 1,024 file descriptors
+    "backlog": 1024,
+}
+
+
+def serve_options(config) -> dict:
+    """Waitress's keyword arguments: the limits above and the trusted proxy."""
+    options: dict = {"ident": "barta", **SERVE_LIMITS}
+    proxy = str(config.get("TRUSTED_PROXY") or "").strip()
+    if proxy and proxy.lower() != "none":
+        # A reverse proxy (README) terminates HTTPS: believe its X-Forwarded-* headers,
+        # and nobody else's, so the workspace sees the client's address (login limits)
+        # and https (Secure cookie, CSRF referrer check).
+        options.update(
+            trusted_proxy=proxy,
+            trusted_proxy_count=1,
+            trusted_proxy_headers={"x-forwarded-for", "x-forwarded-proto", "x-forwarded-host"},
+            clear_untrusted_proxy_headers=True,
+        )
+    else:
+        options.update(clear_untrusted_proxy_headers=True)
+    return options
+
+
 @cli.command()
 @click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on.")
 @click.option("--port", default=5000, show_default=True, type=int, help="Port to listen on.")
@@ -69,20 +110,7 @@ def serve(host: str, port: int, threads: int) -> None:
     if runtime.offline:
         click.echo("  offline mode: no MESSENGER_PAGE_TOKEN, replies are kept, not sent")
     try:
-        waitress_serve(
-            app,
-            host=host,
-            port=port,
-            threads=threads,
-            ident="barta",
-            # A reverse proxy on this machine terminates HTTPS (README): believe its
-            # X-Forwarded-* headers, and nobody else's, so the workspace sees the customer's
-            # address (login limits) and https (Secure cookie, CSRF referrer check).
-            trusted_proxy="127.0.0.1",
-            trusted_proxy_count=1,
-            trusted_proxy_headers={"x-forwarded-for", "x-forwarded-proto", "x-forwarded-host"},
-            clear_untrusted_proxy_headers=True,
-        )
+        waitress_serve(app, host=host, port=port, threads=threads, **serve_options(app.config))
     finally:
         runtime.shutdown()
 

@@ -1,4 +1,5 @@
-"""``python app.py staff add|token`` and ``python app.py export``."""
+"""``python app.py staff add|token|tokens|remove|role|password|revoke`` and
+``python app.py export``."""
 
 from __future__ import annotations
 
@@ -46,19 +47,124 @@ def staff_add(name: str, role: str, password: str | None) -> None:
         click.echo(password)
 
 
-@staff.command("token")
-@click.argument("name")
-def staff_token(name: str) -> None:
-    """Print a new API token for NAME, alone on the last line."""
+def _account(name: str):
     app = _app()
     rt = app.extensions["barta"]
     account = accounts.by_name(rt.db(), name)
     if account is None:
         raise click.ClickException(f"no staff account named {name!r}")
-    token = accounts.new_token(rt.db(), account["id"], rt.clock())
+    return rt, account
+
+
+_UNITS = {"m": 60, "h": 3600, "d": 86400, "w": 7 * 86400}
+
+
+def parse_duration(text: str) -> float:
+    """``30d``, ``12h``, ``90m``, ``2w`` → seconds."""
+    text = text.strip().lower()
+    if len(text) < 2 or text[-1] not in _UNITS or not text[:-1].isdecimal():
+        raise click.BadParameter("use a number and m, h, d or w, e.g. 30d")
+    seconds = int(text[:-1]) * _UNITS[text[-1]]
+    if not 0 < seconds <= 10 * 365 * 86400:
+        raise click.BadParameter("between one minute and ten years")
+    return float(seconds)
+
+
+@staff.command("token")
+@click.argument("name")
+@click.option("--expires", help="Valid for this long (30d, 12h, 2w); default: until revoked.")
+def staff_token(name: str, expires: str | None) -> None:
+    """Print a new API token for NAME, alone on the last line."""
+    rt, account = _account(name)
+    now = rt.clock()
+    until = now + parse_duration(expires) if expires else None
+    token = accounts.new_token(rt.db(), account["id"], now, until)
     click.echo(f"API token for {account['name']} ({account['role']}); send it as "
                "'Authorization: Bearer <token>':")  # fmt: skip
     click.echo(token)
+
+
+@staff.command("tokens")
+@click.argument("name")
+def staff_tokens(name: str) -> None:
+    """List NAME's API tokens (never the secret): id, made, last used, expiry, state."""
+    rt, account = _account(name)
+    now = rt.clock()
+    for t in accounts.tokens(rt.db(), account["id"]):
+        state = (
+            "revoked" if t["revoked_at"]
+            else "expired" if t["expires_at"] and t["expires_at"] <= now
+            else "live"
+        )  # fmt: skip
+        click.echo(
+            f"{t['id']}\tmade {_when(t['created_at'])}\tused {_when(t['last_used_at'])}\t"
+            f"expires {_when(t['expires_at'])}\t{state}"
+        )
+
+
+def _when(ts: float | None) -> str:
+    import datetime
+
+    if ts is None:
+        return "-"
+    return datetime.datetime.fromtimestamp(ts, datetime.UTC).strftime("%Y-%m-%d %H:%M UTC")
+
+
+@staff.command("revoke")
+@click.argument("name")
+@click.option("--token", "token_id", type=int, help="Revoke only this token (see `tokens`).")
+def staff_revoke(name: str, token_id: int | None) -> None:
+    """Revoke NAME's API tokens and end all of its sessions (or revoke one token)."""
+    rt, account = _account(name)
+    n = accounts.revoke_tokens(rt.db(), account["id"], rt.clock(), token_id)
+    if token_id is None:
+        accounts.end_sessions(rt.db(), account["id"])
+        click.echo(f"Revoked {n} token(s) of {account['name']} and ended its sessions.")
+    else:
+        click.echo(f"Revoked {n} token(s) of {account['name']}.")
+
+
+@staff.command("remove")
+@click.argument("name")
+def staff_remove(name: str) -> None:
+    """Delete NAME's account and tokens; its sessions end (never the last owner)."""
+    rt, account = _account(name)
+    try:
+        accounts.remove(rt.db(), account["id"])
+    except ValueError as e:
+        raise click.ClickException(str(e)) from None
+    click.echo(f"Removed {account['name']}.")
+
+
+@staff.command("role")
+@click.argument("name")
+@click.argument("role", type=click.Choice(["owner", "agent"]))
+def staff_role(name: str, role: str) -> None:
+    """Make NAME an owner or an agent; its sessions end (the last owner stays one)."""
+    rt, account = _account(name)
+    try:
+        accounts.set_role(rt.db(), account["id"], role)
+    except ValueError as e:
+        raise click.ClickException(str(e)) from None
+    click.echo(f"{account['name']} is now {role}.")
+
+
+@staff.command("password")
+@click.argument("name")
+@click.option("--password", help="The new password (8-128 characters); generated if not given.")
+def staff_password(name: str, password: str | None) -> None:
+    """Set NAME's password; every session of it ends. Prints a generated one."""
+    rt, account = _account(name)
+    generated = password is None
+    password = password or accounts.new_password()
+    try:
+        accounts.set_password(rt.db(), account["id"], password)
+    except ValueError as e:
+        raise click.ClickException(str(e)) from None
+    click.echo(f"Password of {account['name']} changed; its sessions ended.")
+    if generated:
+        click.echo("Password (shown once, write it down):")
+        click.echo(password)
 
 
 @click.command("export")

@@ -109,10 +109,16 @@ def parse_body(body: Any) -> tuple[list[Event], list[str]]:
                 continue
             found = True
             for raw in items:
+                # Each event stands alone: whatever is wrong with one (a missing key, a
+                # null id, a number too big, a lone surrogate, nesting too deep) skips it
+                # and only it; the others of the POST are stored.
                 try:
                     event = parse_event(raw, page_id, standby=standby)
-                except (TypeError, ValueError, AttributeError) as e:
-                    event, why = None, f"malformed event: {e}"
+                    if event is not None:
+                        _check(event)
+                except (TypeError, ValueError, AttributeError, KeyError, OverflowError,
+                        RecursionError) as e:  # fmt: skip
+                    event, why = None, f"malformed event: {type(e).__name__}: {str(e)[:200]!r}"
                 else:
                     why = "unknown event type" if event is None else ""
                 if event is None:
@@ -125,8 +131,56 @@ def parse_body(body: Any) -> tuple[list[Event], list[str]]:
     return events, skipped
 
 
+MAX_TIMESTAMP = 10**15  # ms; year 33658 — anything bigger is not a time
+MAX_DEPTH = 32  # nesting of one event's JSON; Meta's are a handful deep
+
+
+def _check(event: Event) -> None:
+    """ValueError unless the event can be stored as it is: a customer id, a sane time, JSON
+    of bounded depth that encodes as UTF-8 (no lone surrogate)."""
+    if not event.psid:
+        raise ValueError("no sender id")
+    if not 0 <= event.timestamp <= MAX_TIMESTAMP:
+        raise ValueError("timestamp out of range")
+    for value in (event.watermark, event.num_edit):
+        if value is not None and not 0 <= value <= MAX_TIMESTAMP:
+            raise ValueError("number out of range")
+    if _depth(event.attachments) > MAX_DEPTH or _depth(event.referral) > MAX_DEPTH:
+        raise ValueError("nested too deep")
+    if _depth(event.extra) > MAX_DEPTH:
+        raise ValueError("nested too deep")
+    for text in (event.text, event.payload, event.title, event.mid):
+        if text is not None and not isinstance(text, str):
+            raise ValueError("a text field is not text")
+    event.to_json().encode("utf-8")  # UnicodeEncodeError (a ValueError) on a lone surrogate
+
+
+def _depth(value: Any) -> int:
+    """How deep lists and maps nest in ``value`` (iterative: no recursion to exhaust)."""
+    deepest, stack = 0, [(value, 1)]
+    while stack:
+        item, level = stack.pop()
+        if isinstance(item, Mapping):
+            children: Any = item.values()
+        elif isinstance(item, list | tuple):
+            children = item
+        else:
+            continue
+        deepest = max(deepest, level)
+        if deepest > MAX_DEPTH:
+            return deepest
+        stack.extend((child, level + 1) for child in children)
+    return deepest
+
+
 def _id(obj: Any) -> str:
-    return str(obj["id"]) if isinstance(obj, dict) and "id" in obj else ""
+    """An id as text; "" when missing, null or not a plain string or number."""
+    if not isinstance(obj, dict):
+        return ""
+    value = obj.get("id")
+    if isinstance(value, bool) or not isinstance(value, str | int) or value == "":
+        return ""
+    return str(value)
 
 
 def _str(value: Any) -> str | None:

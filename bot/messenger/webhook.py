@@ -21,8 +21,8 @@ MAX_BODY = 1024 * 1024  # 1 MiB; Meta's batches are far smaller
 
 def signature_ok(secret: str, raw: bytes, header: str | None) -> bool:
     """HMAC-SHA256 of the body exactly as received (Meta signs its \\u-escaped bytes)."""
-    if not header or not header.startswith("sha256="):
-        return False
+    if not header or not header.isascii() or not header.startswith("sha256="):
+        return False  # a non-ASCII header is simply wrong (compare_digest refuses it)
     expected = hmac.new(secret.encode(), raw, hashlib.sha256).hexdigest()
     return hmac.compare_digest(expected, header[len("sha256=") :].strip().lower())
 
@@ -34,7 +34,10 @@ def verify() -> Response:
     if (
         token
         and args.get("hub.mode") == "subscribe"
-        and hmac.compare_digest(str(args.get("hub.verify_token", "")), token)
+        and hmac.compare_digest(
+            str(args.get("hub.verify_token", "")).encode("utf-8", "replace"),
+            token.encode("utf-8", "replace"),
+        )
     ):
         return Response(args.get("hub.challenge", ""), 200, mimetype="text/plain")
     return Response("Forbidden", 403, mimetype="text/plain")
@@ -57,6 +60,8 @@ def receive() -> Response:
         body = json.loads(raw)
     except (ValueError, UnicodeDecodeError):
         return _plain("Bad Request: the body is not JSON", 400)
+    except RecursionError:
+        return _plain("Bad Request: the JSON is nested too deep", 400)
     events, skipped = parse_body(body)
     for why in skipped:
         log.info("webhook: skipped %s", why)
@@ -64,7 +69,7 @@ def receive() -> Response:
         # Keep a customer's events in Meta's timestamp order within one POST.
         events.sort(key=lambda e: e.timestamp)
         runtime = current_app.extensions["barta"]
-        rows = [(e.key(), e.psid, e.kind, e.to_json()) for e in events if e.psid]
+        rows = [(e.key(), e.psid, e.kind, e.to_json()) for e in events]
         inbox.add(runtime.db(), rows, runtime.clock())
         runtime.wake_engine.set()
     return _plain("EVENT_RECEIVED", 200)

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import logging
+import os
+import sys
 
 import click
 from flask import Flask, has_request_context, request
@@ -34,8 +36,11 @@ class _SessionInterface(SecureCookieSessionInterface):
 def init_app(app: Flask) -> None:
     """Blueprints, CSRF, the one error handler, the Jinja i18n, the first-run owner."""
     app.config.setdefault("WTF_CSRF_TIME_LIMIT", None)  # a workspace tab stays open all day
-    app.config.setdefault("SESSION_COOKIE_SAMESITE", "Lax")
-    app.config.setdefault("SESSION_COOKIE_HTTPONLY", True)
+    # Flask's defaults already hold these keys (SAMESITE None), so setdefault would do
+    # nothing: set them unless a deployment chose a value of its own.
+    if not app.config.get("SESSION_COOKIE_SAMESITE"):
+        app.config["SESSION_COOKIE_SAMESITE"] = "Lax"
+    app.config["SESSION_COOKIE_HTTPONLY"] = True
 
     app.session_interface = _SessionInterface()
     csrf = CSRFProtect(app)
@@ -67,8 +72,34 @@ def first_owner(app: Flask) -> str | None:
         accounts.create(db, FIRST_OWNER, "owner", password, rt.clock())
     except ValueError:  # another process made it a moment ago
         return None
+    path = _write_secret(app, "first-owner-password.txt", f"{FIRST_OWNER}\n{password}\n")
+    # Never through logging, and on stdout only when a person reads it (a terminal):
+    # server logs keep stdout, and a password in a log outlives its change.
     click.echo("No staff account yet: created the owner account for the workspace.")
-    click.echo(
-        f"  name: {FIRST_OWNER}   password: {password}   (shown once; change it in /staff/team)"
-    )
+    if sys.stdout.isatty():
+        click.echo(
+            f"  name: {FIRST_OWNER}   password: {password}   (shown once; change it in /staff/team)"
+        )
+    if path:
+        click.echo(f"  name and password are in {path} (readable by you only; delete it after)")
     return password
+
+
+def _write_secret(app: Flask, filename: str, text: str) -> str | None:
+    """Write ``text`` to a new 0600 file next to the database (instance/); its path."""
+    db_path = str(app.config["BOT_DB"])
+    folder = (
+        app.instance_path if db_path == ":memory:" else os.path.dirname(os.path.abspath(db_path))
+    )
+    path = os.path.join(folder, filename)
+    try:
+        os.makedirs(folder, exist_ok=True)
+        if os.path.exists(path):
+            os.remove(path)
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        with os.fdopen(fd, "w", encoding="utf-8") as f:
+            f.write(text)
+    except OSError as e:
+        log.warning("could not write %s: %s", path, e.strerror)
+        return None
+    return path

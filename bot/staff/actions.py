@@ -31,6 +31,7 @@ NOTE_LIMIT = 5000
 NAME_LIMIT = 100
 LABEL_LIMIT = 50
 QUERY_LIMIT = 200
+REPLY_LIMIT = 5 * 2000  # at most five Messenger messages (2,000 characters each)
 
 
 # --- checking input ----------------------------------------------------------------------
@@ -47,6 +48,13 @@ def _string(value: object, field: str, subject: str) -> str:
             problem="type",
             subject=subject,
         )
+    if not value.isascii():
+        try:
+            value.encode("utf-8")
+        except UnicodeEncodeError:  # a lone surrogate ("\\ud800") cannot be stored or sent
+            raise InvalidInput(
+                f"the {subject} is not valid text", field=field, problem="type", subject=subject
+            ) from None
     return value
 
 
@@ -163,7 +171,7 @@ def view(rt: Runtime, cid: int) -> dict[str, Any]:
 
 def reply(rt: Runtime, cid: int, text: object, by: str) -> dict[str, Any]:
     """Queue a reply to the customer; ``{"outbox_ids", "tag"}`` (tag: None or HUMAN_AGENT)."""
-    body = _text(text, "text", "reply", None)
+    body = _text(text, "text", "reply", REPLY_LIMIT)
     result = rt.engine.staff_reply(rt.db(), cid, body, by, owner=is_owner(rt, by))
     rt.wake_sender.set()
     return result

@@ -8,6 +8,7 @@ import time
 from collections import deque
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
+from urllib.parse import unquote, urlsplit
 
 from flask import Response, abort, current_app, g, jsonify, redirect, request, session, url_for
 
@@ -17,7 +18,8 @@ from store import staff as accounts
 if TYPE_CHECKING:
     from bot.runtime import Runtime
 
-LOGIN_ATTEMPTS = 5  # failed logins allowed per name and address ...
+LOGIN_ATTEMPTS = 5  # failed logins allowed per account ...
+ADDRESS_ATTEMPTS = 20  # ... and per client address (whatever names it tries) ...
 LOGIN_WINDOW = 300.0  # ... in this many seconds
 
 
@@ -31,13 +33,30 @@ def json_error(status: int, message: str, **extra: Any) -> tuple[Response, int]:
 
 
 class LoginLimiter:
-    """Failed logins per (name, address) in a sliding window, in this process's memory."""
+    """Failed logins per account and per client address in a sliding window, in this
+    process's memory.
 
-    def __init__(self, attempts: int = LOGIN_ATTEMPTS, window: float = LOGIN_WINDOW) -> None:
+    Atomic: ``begin`` counts the attempt as a failure under the lock *before* the password
+    is checked, so 40 parallel wrong logins get at most ``attempts`` password checks;
+    ``succeeded`` takes it back. Either limit reached refuses the attempt: rotating
+    addresses does not help against one account, nor rotating names from one address.
+    """
+
+    def __init__(
+        self,
+        attempts: int = LOGIN_ATTEMPTS,
+        window: float = LOGIN_WINDOW,
+        address_attempts: int = ADDRESS_ATTEMPTS,
+    ) -> None:
         self.attempts = attempts
+        self.address_attempts = address_attempts
         self.window = window
         self._failures: dict[tuple[str, str], deque[float]] = {}
         self._lock = threading.Lock()
+
+    @staticmethod
+    def _keys(name: str, addr: str) -> tuple[tuple[str, str], tuple[str, str]]:
+        return ("name", name.strip().casefold()[:200]), ("addr", addr)
 
     def _recent(self, key: tuple[str, str], now: float) -> deque[float]:
         q = self._failures.setdefault(key, deque())
@@ -45,28 +64,57 @@ class LoginLimiter:
             q.popleft()
         return q
 
+    def _wait(self, name: str, addr: str, now: float) -> int:
+        waits = []
+        limits = (self.attempts, self.address_attempts)
+        for key, limit in zip(self._keys(name, addr), limits, strict=True):
+            q = self._recent(key, now)
+            if len(q) >= limit:
+                waits.append(max(1, int(self.window - (now - q[0])) + 1))
+        return max(waits, default=0)
+
     def retry_after(self, name: str, addr: str, now: float | None = None) -> int:
         """Seconds until this name may try again from this address (0: now)."""
         now = time.monotonic() if now is None else now
-        key = (name.strip().casefold(), addr)
         with self._lock:
-            q = self._recent(key, now)
-            if len(q) < self.attempts:
-                return 0
-            return max(1, int(self.window - (now - q[0])) + 1)
+            return self._wait(name, addr, now)
+
+    def begin(self, name: str, addr: str, now: float | None = None) -> tuple[int, float]:
+        """Reserve one attempt: (0, stamp) to go ahead and check the password, else
+        (seconds to wait, 0). The attempt counts as failed until ``succeeded``."""
+        now = time.monotonic() if now is None else now
+        with self._lock:
+            wait = self._wait(name, addr, now)
+            if wait:
+                return wait, 0.0
+            for key in self._keys(name, addr):
+                self._recent(key, now).append(now)
+            self._forget()
+            return 0, now
 
     def failed(self, name: str, addr: str, now: float | None = None) -> None:
         now = time.monotonic() if now is None else now
-        key = (name.strip().casefold(), addr)
         with self._lock:
-            self._recent(key, now).append(now)
-            if len(self._failures) > 10_000:  # forget the oldest keys; memory stays small
-                for k in list(self._failures)[:5_000]:
-                    del self._failures[k]
+            for key in self._keys(name, addr):
+                self._recent(key, now).append(now)
+            self._forget()
 
-    def succeeded(self, name: str, addr: str) -> None:
+    def _forget(self) -> None:
+        if len(self._failures) > 10_000:  # forget the oldest keys; memory stays small
+            for k in list(self._failures)[:5_000]:
+                del self._failures[k]
+
+    def succeeded(self, name: str, addr: str, stamp: float | None = None) -> None:
+        """A right password: forget this account's failures and the reserved attempt."""
+        name_key, addr_key = self._keys(name, addr)
         with self._lock:
-            self._failures.pop((name.strip().casefold(), addr), None)
+            self._failures.pop(name_key, None)
+            q = self._failures.get(addr_key)
+            if q and stamp is not None:
+                try:
+                    q.remove(stamp)
+                except ValueError:
+                    pass
 
 
 def limiter() -> LoginLimiter:
@@ -77,11 +125,16 @@ def log_in(account: dict) -> None:
     lang = session.get("lang")
     session.clear()  # a fresh session on login: no fixation
     session["staff_id"] = account["id"]
+    session["staff_v"] = account["session_version"]
     if lang:
         session["lang"] = lang
 
 
 def log_out() -> None:
+    """End this account's sessions everywhere: a copied cookie stops working too."""
+    staff_id = session.get("staff_id")
+    if staff_id:
+        accounts.end_sessions(runtime().db(), staff_id)
     lang = session.get("lang")
     session.clear()
     if lang:
@@ -92,7 +145,10 @@ def session_staff() -> dict | None:
     """The logged-in account of this browser session, looked up on every request."""
     if "staff" not in g:
         staff_id = session.get("staff_id")
-        g.staff = accounts.get(runtime().db(), staff_id) if staff_id else None
+        account = accounts.get(runtime().db(), staff_id) if isinstance(staff_id, int) else None
+        if account is not None and session.get("staff_v") != account["session_version"]:
+            account = None  # logged out everywhere, password or role changed since
+        g.staff = account
     return g.staff
 
 
@@ -142,7 +198,31 @@ def api_owner_required(view: Callable) -> Callable:
 
 
 def safe_next(target: str | None) -> str | None:
-    """A redirect target on this site only (no //evil.example)."""
-    if target and target.startswith("/") and not target.startswith("//") and "\\" not in target:
-        return target
-    return None
+    """A redirect target on this site only, else None.
+
+    Only a plain path: it starts with one ``/`` and the next character is not ``/`` or
+    ``\\`` (``//evil.example`` and ``/\\evil.example`` are other origins to a browser); no
+    control character anywhere (browsers drop tab and newline, so
+    ``/\t/evil.example`` would become ``//evil.example``); no backslash at all; and what
+    the URL parser reads must have no scheme and no host. The same holds once
+    percent-decoded (``/%09/evil.example``), in case something on the way decodes it.
+    """
+    if not isinstance(target, str) or _offsite(target) or _offsite(unquote(target)):
+        return None
+    return target
+
+
+def _offsite(target: str) -> bool:
+    if not target or len(target) > 2048:
+        return True
+    if not target.startswith("/") or target[1:2] in ("/", "\\"):
+        return True
+    if "\\" in target or any(ord(ch) < 0x20 or 0x7F <= ord(ch) <= 0x9F for ch in target):
+        return True
+    if any(ch in target for ch in ("\u2028", "\u2029", "\ufeff")):
+        return True
+    try:
+        parts = urlsplit(target)
+    except ValueError:
+        return True
+    return bool(parts.scheme or parts.netloc)

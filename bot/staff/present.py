@@ -7,6 +7,7 @@ import csv
 import io
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
+from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo
 
 import sqlite_utils
@@ -118,6 +119,23 @@ def lead_json(row: dict) -> dict[str, Any]:
         "created_at": iso(row["created_at"]),
         "source_kind": leads.source_kind(row["source"]),
     }
+
+
+def web_link(url: Any) -> str | None:
+    """``url`` when it is an http(s) link, else None: customers send attachments whose
+    url could be ``javascript:`` or ``data:``; only web links are ever made clickable."""
+    if not isinstance(url, str) or len(url) > 4096:
+        return None
+    text = url.strip()
+    if any(ord(ch) < 0x20 for ch in text):
+        return None
+    try:
+        parts = urlsplit(text)
+    except ValueError:
+        return None
+    if parts.scheme.lower() not in ("http", "https") or not parts.netloc:
+        return None
+    return text
 
 
 def csv_response(rows: list[dict]) -> Response:
@@ -273,6 +291,7 @@ def _invalid_text(e: InvalidInput) -> str | None:
     n = num(e.limit)
     texts = {
         ("reply", "empty"): lambda: _("Write a reply first."),
+        ("reply", "too_long"): lambda: _("A reply may have at most {n} characters.", n=n),
         ("note", "empty"): lambda: _("Write a note first."),
         ("note", "too_long"): lambda: _("A note may have at most {n} characters.", n=n),
         ("label", "empty"): lambda: _("Write a label first."),

@@ -125,6 +125,9 @@ def send():
         )
     psid = _psid()
     text = str(data.get("text") or "").strip()[:MAX_TEXT]
+    for value in (text, str(data.get("quick") or ""), str(data.get("postback") or "")):
+        if not value.isascii() and _lone_surrogate(value):
+            raise InvalidInput("the text is not valid text", field="text", problem="type")
     if data.get("postback"):
         ev = _event("postback", psid, payload=str(data["postback"])[:1000], title=text or None)
     elif data.get("quick"):
@@ -136,6 +139,14 @@ def send():
     _named(psid, data)
     _put(ev)
     return {"ok": True, "psid": psid}
+
+
+def _lone_surrogate(text: str) -> bool:
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return True
+    return False
 
 
 @bp.post("/reset")
@@ -164,6 +175,7 @@ def poll():
         after = int(request.args.get("after", 0))
     except ValueError:
         after = 0
+    after = min(max(after, 0), 2**63 - 1)  # SQLite's integers: a bigger one is past the end
     conv = conversations.by_psid(db, psid)
     lines, lead = [], None
     if conv is not None:

@@ -22,7 +22,15 @@ from bot.staff.auth import (
     session_staff,
 )
 from bot.staff.lang import t as _
-from bot.staff.present import answer_text, fmt_time, fmt_wait, num, reason_text, stage_name
+from bot.staff.present import (
+    answer_text,
+    fmt_time,
+    fmt_wait,
+    num,
+    reason_text,
+    stage_name,
+    web_link,
+)
 from store import leads
 from store import staff as accounts
 
@@ -48,6 +56,11 @@ def _template_helpers() -> dict[str, Any]:
     }
 
 
+@bp.app_template_filter("web_link")
+def _web_link(url: Any) -> str | None:
+    return web_link(url)
+
+
 # --- signing in --------------------------------------------------------------------------
 
 
@@ -60,17 +73,16 @@ def login():
     name = request.form.get("name", "").strip()
     password = request.form.get("password", "")
     nxt = safe_next(request.form.get("next"))
-    addr = request.remote_addr or "?"
-    wait = limiter().retry_after(name, addr)
+    addr = request.remote_addr or "?"  # the proxy's X-Forwarded-For only if TRUSTED_PROXY
+    wait, stamp = limiter().begin(name, addr)
     if wait:
         msg = _("Too many failed logins. Try again in {n} minutes.", n=max(1, (wait + 59) // 60))
-        return render_template("staff/login.html", error=msg, name=name, next=nxt), 429
+        return render_template("staff/login.html", error=msg, name=name[:64], next=nxt), 429
     account = accounts.check_password(runtime().db(), name, password) if name else None
-    if account is None:
-        limiter().failed(name, addr)
+    if account is None:  # the attempt was counted as failed in begin()
         msg = _("Wrong name or password.")
-        return render_template("staff/login.html", error=msg, name=name, next=nxt), 401
-    limiter().succeeded(name, addr)
+        return render_template("staff/login.html", error=msg, name=name[:64], next=nxt), 401
+    limiter().succeeded(name, addr, stamp)
     log_in(account)
     return redirect(nxt or url_for("staff.queue_page"))
 
@@ -106,7 +118,11 @@ def _change_password(me: dict) -> None:
         accounts.set_password(db, me["id"], request.form.get("new", ""))
         flash(_("Password changed."), "ok")
     except ValueError:
-        flash(_("The new password needs at least 8 characters."), "error")
+        flash(_("The new password needs 8 to 128 characters."), "error")
+        return
+    fresh = accounts.get(db, me["id"])
+    if fresh is not None:
+        log_in(fresh)  # this session goes on; every other one ended
 
 
 @bp.route("/team", methods=["GET", "POST"])
@@ -123,6 +139,13 @@ def team():
             return redirect(url_for("staff.team"))
         if me["role"] != "owner":
             abort(403)
+        if request.form.get("action") in TEAM_ACTIONS:
+            created = _manage(me)
+            if created is None:
+                return redirect(url_for("staff.team"))
+            return render_template(
+                "staff/team.html", people=accounts.all_staff(db), created=created
+            )
         password = request.form.get("password") or accounts.new_password()
         name = request.form.get("name", "")
         role = request.form.get("role", "agent")
@@ -137,3 +160,38 @@ def team():
         people=accounts.all_staff(db) if me["role"] == "owner" else [],
         created=created,
     )
+
+
+TEAM_ACTIONS = ("remove", "role", "reset", "revoke")
+
+
+def _manage(me: dict) -> dict | None:
+    """An owner's action on one account of the team; a new password to show, or None."""
+    rt = runtime()
+    db = rt.db()
+    try:
+        who = accounts.get(db, int(request.form.get("who", "")))
+    except (TypeError, ValueError, OverflowError):
+        who = None
+    if who is None:
+        flash(_("No such account."), "error")
+        return None
+    action = request.form["action"]
+    try:
+        if action == "remove":
+            accounts.remove(db, who["id"])
+        elif action == "role":
+            accounts.set_role(db, who["id"], "agent" if who["role"] == "owner" else "owner")
+        elif action == "reset":
+            password = accounts.new_password()
+            accounts.set_password(db, who["id"], password)
+            accounts.revoke_tokens(db, who["id"], rt.clock())
+            return {"name": who["name"], "role": who["role"], "password": password, "reset": True}
+        else:
+            accounts.revoke_tokens(db, who["id"], rt.clock())
+            accounts.end_sessions(db, who["id"])
+    except ValueError as e:
+        flash(str(e), "error")
+        return None
+    flash(_("Done."), "ok")
+    return None

@@ -115,7 +115,7 @@ def test_includes_are_relative_to_the_including_file_and_keep_their_own_lines():
     main = str(FLOWS / "include" / "main.yaml")
     a = str(FLOWS / "include" / "parts" / "a.yaml")
     b = str(FLOWS / "include" / "parts" / "b.yaml")
-    extra = str(FLOWS / "include_extra.yaml")
+    extra = str(FLOWS / "include" / "extra.yaml")
     # b.yaml is matched by main's glob first, so extra's own include of it is a repeat
     assert [str(p) for p in problems] == [f"{extra}:1: warning: {b} is already included"]
     assert tree.files == (main, a, b, extra)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import io
+import os
 import threading
 
 import pytest
@@ -512,7 +513,12 @@ def test_the_first_serve_makes_an_owner_once(app, capsys):
     assert "owner" in printed
     rt = app.extensions["barta"]
     assert [(s["name"], s["role"]) for s in accounts.all_staff(rt.db())] == [("owner", "owner")]
-    password = printed.split("password:")[1].split()[0]
+    # not on stdout (a server log): in a 0600 file next to the database (issue 12)
+    assert "password:" not in printed
+    path = printed.split("are in ")[1].split(" (")[0]
+    assert oct(os.stat(path).st_mode & 0o777) == "0o600"
+    with open(path, encoding="utf-8") as f:
+        password = f.read().split()[1]
     assert accounts.check_password(rt.db(), "owner", password)
     for hook in hooks:
         hook()

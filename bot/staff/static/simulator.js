@@ -133,7 +133,8 @@
       dl.appendChild(row);
     });
     var open = document.getElementById("sim-open");
-    if (open && window.SIM_CONV_URL) { open.href = window.SIM_CONV_URL.replace(/0$/, String(lead.id)); open.hidden = false; }
+    var convUrl = document.getElementById('sim') && document.getElementById('sim').dataset.conv;
+    if (open && convUrl) { open.href = convUrl.replace(/0$/, String(lead.id)); open.hidden = false; }
   }
   function drawWaiting(waiting) {
     pendingEls.forEach(function (e) { e.remove(); });
