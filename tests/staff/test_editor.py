@@ -198,3 +198,8 @@ def test_try_it_keeps_a_draft_and_the_simulator_uses_it(owner, folder, app, tmp_
 def test_a_broken_draft_is_not_kept(owner):
     resp = owner.post("/staff/flows/draft", json={"file": "flows.yaml", "text": "settings: ["})
     assert resp.status_code == 422 and resp.get_json()["problems"]
+
+
+def test_the_editor_speaks_bangla(owner):
+    page = owner.get("/staff/flows").text  # the bot's first language is Bangla
+    assert "প্রকাশ করুন" in page and "সিমুলেটরে চালিয়ে দেখুন" in page and "ইতিহাস" in page
