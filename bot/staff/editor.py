@@ -21,6 +21,7 @@ import re
 import secrets
 import shutil
 import tempfile
+import threading
 import time
 from collections.abc import Callable, Iterable
 from datetime import UTC, datetime
@@ -39,6 +40,7 @@ HISTORY_SHOWN = 50
 DRAFTS_KEPT = 20
 _ID = re.compile(r"^[0-9a-f]{6,32}$")
 _HID = re.compile(r"^[0-9]{8}T[0-9]{6}Z-[0-9a-f]{6}$")
+_PUBLISHING = threading.Lock()  # one publish at a time: check, keep, write, reload
 
 
 # --- where things are ------------------------------------------------------------------------
@@ -218,6 +220,11 @@ def history() -> list[dict[str, Any]]:
 def publish(rel: str, text: str, who: str, note: str = "publish") -> tuple[bool, list, str | None]:
     """Check the book with ``text`` as ``rel`` and its tests; if all pass keep the old version,
     write the new one atomically and reload. (published, problems, history id)."""
+    with _PUBLISHING:
+        return _publish(rel, text, who, note)
+
+
+def _publish(rel: str, text: str, who: str, note: str) -> tuple[bool, list, str | None]:
     book, problems = check_draft(rel, text, tests=True)
     if book is None:
         return False, problems, None

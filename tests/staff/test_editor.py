@@ -203,3 +203,16 @@ def test_a_broken_draft_is_not_kept(owner):
 def test_the_editor_speaks_bangla(owner):
     page = owner.get("/staff/flows").text  # the bot's first language is Bangla
     assert "প্রকাশ করুন" in page and "সিমুলেটরে চালিয়ে দেখুন" in page and "ইতিহাস" in page
+
+
+def test_the_check_plays_the_golden_tests_when_asked(owner, folder):
+    live = (folder / "flows.yaml").read_text("utf-8")
+    cheaper = live.replace("Tk 1,500", "Tk 1,200").replace("১,৫০০", "১,২০০")
+    quick = owner.post("/staff/flows/check", json={"file": "flows.yaml", "text": cheaper})
+    assert quick.get_json()["ok"] is True  # the flows themselves are fine
+    full = owner.post(
+        "/staff/flows/check", json={"file": "flows.yaml", "text": cheaper, "tests": True}
+    ).get_json()
+    assert full["ok"] is False
+    failed = [p for p in full["problems"] if p["severity"] == "error"]
+    assert failed[0]["file"] == "flows/more.yaml" and failed[0]["line"] == 7  # the step

@@ -66,7 +66,7 @@
   function check() {
     var mine = ++seq;
     status.textContent = root.dataset.checking;
-    post(root.dataset.check, { file: file, text: text.value }).then(function (d) {
+    post(root.dataset.check, { file: file, text: text.value, tests: true }).then(function (d) {
       if (mine !== seq) return;  // a newer check is on its way
       show(d.problems);
       status.textContent = (d.problems || []).length ? "" : root.dataset.ok;
