@@ -79,13 +79,19 @@
   });
   text.addEventListener("scroll", function () { gutter.scrollTop = text.scrollTop; });
 
+  function settle() {  // a publish or a try answers for the text as it is: no check after it
+    if (timer) { clearTimeout(timer); timer = null; }
+    seq++;
+  }
   document.getElementById("editor-try").addEventListener("click", function () {
+    settle();
     post(root.dataset.draft, { file: file, text: text.value }).then(function (d) {
       if (d.ok && d.url) { window.open(d.url, "_blank"); return; }
       show(d.problems); status.textContent = root.dataset.refused;
     }).catch(function () { status.textContent = root.dataset.failed; });
   });
   document.getElementById("editor-publish").addEventListener("click", function () {
+    settle();
     status.textContent = root.dataset.checking;
     post(root.dataset.publish, { file: file, text: text.value }).then(function (d) {
       show(d.problems);
@@ -96,6 +102,7 @@
   Array.prototype.forEach.call(document.querySelectorAll(".editor-rollback"), function (b) {
     b.addEventListener("click", function () {
       if (!window.confirm(root.dataset.confirm)) return;
+      settle();
       status.textContent = root.dataset.checking;
       post(root.dataset.rollback.replace("HID", b.dataset.id), {}).then(function (d) {
         show(d.problems);
