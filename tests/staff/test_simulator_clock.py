@@ -173,3 +173,24 @@ def test_an_owner_saves_the_conversation_as_a_test_that_passes(make_app, noon, t
     agent.post("/staff/login", data={"name": "karim", "password": PASSWORD})
     agent.get("/simulator")
     assert agent.post("/simulator/save", json={"name": "x"}).status_code == 403
+
+
+def test_business_hours_follow_the_moved_clock(make_app, noon):
+    """Open 10:00–21:00: at noon a person is promised soon; 10 hours later, at 22:00, the
+    customer is told when the shop opens — only in this session."""
+    text = _flows().replace(
+        "settings:\n", 'settings:\n  hours: {days: [sat, sun], open: "10:00", close: "21:00"}\n', 1
+    )
+    app = make_app(text, online=False, CLOCK=noon)
+    now = app.test_client()
+    now.get("/simulator")
+    now.post("/simulator/reset", json={})
+    now.post("/simulator/send", json={"text": "মানুষ"})
+    assert not any("বন্ধ" in t for t in replies(now))
+    late = app.test_client()
+    late.get("/simulator")
+    late.post("/simulator/reset", json={})
+    late.post("/simulator/later", json={"hours": 10})
+    late.post("/simulator/send", json={"text": "মানুষ"})
+    said = replies(late)
+    assert any("বন্ধ" in t for t in said), said
