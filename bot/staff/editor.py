@@ -116,7 +116,15 @@ def _copy_into(folder: str, replaced: dict[str, str]) -> str:
     """Copy the flows files into ``folder`` (relative paths kept), with ``replaced`` texts
     written instead; the copy's main file."""
     base = _base()
-    for rel in flow_files():
+    names = flow_files()
+    # the other YAML files beside them too: a draft may include one not read before
+    for sub in sorted({os.path.dirname(rel) for rel in names}):
+        for name in sorted(os.listdir(os.path.join(base, sub) or base)):
+            rel = os.path.join(sub, name) if sub else name
+            if name.endswith((".yaml", ".yml")) and rel not in names:
+                if os.path.isfile(os.path.join(base, rel)):
+                    names.append(rel)
+    for rel in names:
         dest = os.path.join(folder, rel)
         os.makedirs(os.path.dirname(dest), exist_ok=True)
         if rel in replaced:

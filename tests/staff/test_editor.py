@@ -216,3 +216,24 @@ def test_the_check_plays_the_golden_tests_when_asked(owner, folder):
     assert full["ok"] is False
     failed = [p for p in full["problems"] if p["severity"] == "error"]
     assert failed[0]["file"] == "flows/more.yaml" and failed[0]["line"] == 7  # the step
+
+
+def test_a_draft_may_include_a_file_beside_the_others(owner, folder):
+    (folder / "flows" / "spare.txt").write_text("not yaml", "utf-8")
+    (folder / "extra").mkdir()
+    (folder / "extra" / "eid.yaml").write_text(
+        'canned:\n  eid: {bn: "ঈদ মোবারক", en: "Eid Mubarak"}\n', "utf-8"
+    )
+    live = (folder / "flows.yaml").read_text("utf-8")
+    draft = live.replace("include: [flows/*.yaml]", "include: [flows/*.yaml, extra/eid.yaml]")
+    resp = owner.post("/staff/flows/check", json={"file": "flows.yaml", "text": draft})
+    problems = resp.get_json()["problems"]
+    # extra/ holds none of the flows files: the copy leaves it out, and says so
+    assert problems and problems[0]["file"] == "flows.yaml", problems
+    assert "extra/eid.yaml" in problems[0]["message"]
+    (folder / "flows" / "eid.yaml").write_text(
+        'canned:\n  eid: {bn: "ঈদ মোবারক", en: "Eid Mubarak"}\n', "utf-8"
+    )
+    draft = live.replace("include: [flows/*.yaml]", "include: [flows/more.yaml, flows/eid.yaml]")
+    resp = owner.post("/staff/flows/check", json={"file": "flows.yaml", "text": draft})
+    assert resp.get_json() == {"ok": True, "problems": []}
