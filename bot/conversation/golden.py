@@ -210,3 +210,88 @@ def _same(have: Any, want: Any) -> bool:
     if isinstance(want, int | float) and isinstance(have, int | float):
         return float(have) == float(want)
     return str(have) == str(want)
+
+
+# --- saving a conversation just played as a test ---------------------------------------------
+
+KEY_PHRASE = 40  # characters of a bot reply kept as its key phrase
+
+
+def _q(text: Any) -> str:
+    """A YAML double-quoted string (JSON's quoting is YAML's)."""
+    return json.dumps(str(text), ensure_ascii=False)
+
+
+def _phrase(text: str) -> str:
+    """A bot reply's key phrase: its first line, cut at a space near ``KEY_PHRASE``."""
+    first = next((line.strip() for line in text.splitlines() if line.strip()), "")
+    if len(first) <= KEY_PHRASE:
+        return first
+    cut = first[:KEY_PHRASE]
+    return cut[: cut.rfind(" ")] if " " in cut[10:] else cut
+
+
+def _offered(body: Any) -> set[str]:
+    msg = (body or {}).get("message") or {}
+    titles = {q.get("title") for q in msg.get("quick_replies") or [] if q.get("title")}
+    payload = (msg.get("attachment") or {}).get("payload") or {}
+    for b in payload.get("buttons") or []:
+        titles.add(b.get("title"))
+    for el in payload.get("elements") or []:
+        for b in el.get("buttons") or []:
+            titles.add(b.get("title"))
+    return {t for t in titles if t}
+
+
+def record(db: Any, psid: str, name: str, default_lang: str | None = None) -> str:
+    """The conversation of ``psid`` as a ``tests:`` item (YAML text, indented for a
+    ``tests:`` list): the customer's lines and taps, a key phrase of the bot's first reply
+    to each, and expect: stage, handoff and the answers saved."""
+    conv = conversations.by_psid(db, psid)
+    if conv is None:
+        raise ValueError("nothing was played yet")
+    lines = conversations.timeline(db, conv["id"], 0)
+    out = [f"  - name: {_q(name)}"]
+    if conv["language"] and conv["language"] != default_lang:
+        out.append(f"    lang: {conv['language']}")
+    out.append("    steps:")
+    offered: set[str] = set()
+    steps = 0
+    step_has_bot = True
+    for line in lines:
+        if line["sender"] == "customer" and line["direction"] == "in":
+            payload = (line["data"] or {}).get("payload")
+            text = line["text"] or ""
+            if payload and text in offered:
+                out.append(f"      - tap: {_q(text)}")
+            elif payload:
+                out.append(f"      - postback: {_q(payload)}")
+            elif text:
+                out.append(f"      - customer: {_q(text)}")
+            else:
+                continue
+            steps += 1
+            step_has_bot = False
+            offered = set()
+        elif line["sender"] in ("bot", "followup") and line["direction"] == "out":
+            offered |= _offered(line["body"])
+            if not step_has_bot and steps and line["text"]:
+                phrase = _phrase(line["text"])
+                if phrase:
+                    out.append(f"        bot: [{_q(phrase)}]")
+                    step_has_bot = True
+    if not steps:
+        raise ValueError("the customer said nothing yet")
+    expect = [f"stage: {conv['stage']}"]
+    open_ = db.execute(
+        "SELECT 1 FROM queue WHERE conversation_id = ? AND status IN ('waiting', 'claimed')",
+        (conv["id"],),
+    ).fetchone()
+    expect.append(f"handoff: {'true' if open_ else 'false'}")
+    answers = conv["answers"] if isinstance(conv["answers"], dict) else {}
+    plain = {k: v for k, v in answers.items() if isinstance(v, str | int | float) and v is not None}
+    if plain:
+        inner = ", ".join(f"{k}: {_q(v) if isinstance(v, str) else v}" for k, v in plain.items())
+        expect.append(f"answers: {{{inner}}}")
+    out.append("    expect: {" + ", ".join(expect) + "}")
+    return "\n".join(out) + "\n"

@@ -11,7 +11,7 @@ from flask import Flask, has_request_context, request
 from flask.sessions import SecureCookieSessionInterface
 from flask_wtf.csrf import CSRFProtect
 
-from bot.staff import api, auth, error_handler, lead_pages, queue_pages, views
+from bot.staff import api, auth, editor, error_handler, lead_pages, queue_pages, views
 from bot.staff.lang import _jinja_gettext, _jinja_ngettext, ui_lang
 from store import staff as accounts
 
@@ -20,7 +20,7 @@ log = logging.getLogger(__name__)
 FIRST_OWNER = "owner"
 
 # The workspace is one blueprint, views.bp; these modules add their pages to it on import.
-WORKSPACE_PAGES = (views, queue_pages, lead_pages)
+WORKSPACE_PAGES = (views, queue_pages, lead_pages, editor)
 
 
 class _SessionInterface(SecureCookieSessionInterface):

@@ -12,6 +12,8 @@ from __future__ import annotations
 
 import json
 import secrets
+from datetime import datetime
+from zoneinfo import ZoneInfo
 
 from flask import (
     Blueprint,
@@ -26,8 +28,11 @@ from flask import (
 )
 
 from bot import i18n
+from bot.conversation import golden
+from bot.conversation.engine import Engine
+from bot.conversation.scheduler import Scheduler
 from bot.errors import InvalidInput
-from bot.messenger import policy
+from bot.messenger import policy, profile
 from bot.messenger.events import Event
 from store import conversations, inbox
 from store.db import write_tx
@@ -36,6 +41,7 @@ bp = Blueprint("simulator", __name__, url_prefix="/simulator")
 
 PREFIX = "sim:"
 MAX_TEXT = 2000
+MAX_OFFSET = 8 * 24 * 3600.0  # the clock moves at most 8 days ahead (past any follow-up)
 
 
 def _runtime():
@@ -65,6 +71,9 @@ def _psid(new: bool = False) -> str:
 
 def _put(event: Event) -> None:
     rt = _runtime()
+    if _own_engine():
+        _handle_now(event)
+        return
     inbox.add(rt.db(), [(event.key(), event.psid, event.kind, event.to_json())], rt.clock())
     rt.wake_engine.set()
 
@@ -84,10 +93,77 @@ def _named(psid: str, data: dict) -> None:
 
 
 def _event(kind: str, psid: str, **fields) -> Event:
-    now_ms = int(_runtime().clock() * 1000)
+    now_ms = int(_now() * 1000)
     return Event(
         kind=kind, psid=psid, mid=f"sim-{secrets.token_hex(8)}", timestamp=now_ms, **fields
     )
+
+
+# --- a session's own clock and book (a moved clock; a draft from the editor) ----------------
+#
+# A session whose clock was moved ("+3 h") or that tries a draft is handled here, in the
+# request, by an engine of its own (the draft's book, the clock moved by the offset):
+# its events never enter the inbox the live engine reads, so real customers stay on
+# real time and the live flows.
+
+
+def _offset() -> float:
+    try:
+        return max(0.0, min(float(session.get("sim_offset") or 0), MAX_OFFSET))
+    except (TypeError, ValueError):
+        return 0.0
+
+
+def _now() -> float:
+    return _runtime().clock() + _offset()
+
+
+def _book():
+    """The book of this session: its draft's, or the one in force."""
+    did = session.get("sim_draft")
+    if did:
+        from bot.staff.editor import draft_book
+
+        book = draft_book(did)
+        if book is not None:
+            return book
+    return current_app.config["BOOK"]
+
+
+def _own_engine() -> bool:
+    return bool(session.get("sim_draft")) or _offset() > 0
+
+
+def _handle_now(event: Event) -> None:
+    rt = _runtime()
+    offset = _offset()
+    engine = Engine(_book(), clock=lambda: rt.clock() + offset)
+    db = rt.db()
+    with write_tx(db, ahead=True):
+        now = engine.clock()
+        conv, _new = conversations.get_or_create(db, event.psid, now)
+        engine.handle(db, conv, event, now)
+        conversations.save(db, conv, now)
+    rt.sender.kick(event.psid)
+    rt.wake_sender.set()
+
+
+def _clock_text(book) -> str:
+    when = datetime.fromtimestamp(_now(), ZoneInfo(book.settings.timezone))
+    return when.strftime("%a %d %b %H:%M")
+
+
+def _extras(book, lang: str) -> dict:
+    """Ice breakers and the persistent menu as the customer sees them in ``lang``."""
+    ice = [
+        {
+            "title": profile._text(book, profile._get(i, "question"), lang),
+            "payload": policy.PAYLOAD_ICE + str(profile._get(i, "id")),
+        }
+        for i in list(book.ice_breakers or ())[: policy.MAX_ICE_BREAKERS]
+    ]
+    menu = [profile._menu_item(book, b, lang) for b in list(book.menu or ())[: policy.MAX_MENU]]
+    return {"ice": ice, "menu": menu}
 
 
 @bp.before_request
@@ -101,7 +177,17 @@ def _gate():
 
 @bp.get("")
 def page():
-    book = current_app.config["BOOK"]
+    draft = request.args.get("draft")
+    if draft != session.get("sim_draft"):  # a draft (or none) starts a new test customer
+        from bot.staff.editor import draft_book
+
+        if draft and (_is_owner() and draft_book(draft) is not None):
+            session["sim_draft"] = draft
+        else:
+            session.pop("sim_draft", None)
+        session.pop("sim_offset", None)
+        _psid(new=True)
+    book = _book()
     langs = [lang for lang in book.settings.languages if lang in i18n.LANGUAGES] or ["en"]
     g.sim_psid = _psid()
     return render_template(
@@ -110,7 +196,20 @@ def page():
         business=i18n.pick(book.settings.business, langs[0], langs[0]),
         bot_languages=langs,
         offline=_runtime().offline,
+        draft=session.get("sim_draft"),
+        ref=str(request.args.get("ref") or "")[:200],
+        extras=_extras(book, langs[0]),
+        clock=_clock_text(book),
+        offset_hours=round(_offset() / 3600, 1),
+        can_save=_is_owner(),
     )
+
+
+def _is_owner() -> bool:
+    from bot.staff.auth import session_staff
+
+    who = session_staff()
+    return who is not None and who["role"] == "owner"
 
 
 @bp.post("/send")
@@ -155,14 +254,100 @@ def reset():
     data = request.get_json(silent=True) or {}
     if not isinstance(data, dict):
         raise InvalidInput("send a JSON object: {} or {lang}", field="body", problem="type")
-    book = current_app.config["BOOK"]
+    book = _book()
     psid = _psid(new=True)
+    session.pop("sim_offset", None)  # a new customer starts on today's clock
     lang = data.get("lang")
     _named(psid, data)
     if lang in book.settings.languages and lang != book.settings.languages[0]:
         _put(_event("postback", psid, payload=f"{policy.PAYLOAD_LANG}{lang}", title=lang))
-    _put(_event("postback", psid, payload=policy.GET_STARTED, title="Get Started"))
+    ref = _ref_arg(data)
+    referral = {"ref": ref, "source": "SHORTLINK", "type": "OPEN_THREAD"} if ref else None
+    _put(_event("postback", psid, payload=policy.GET_STARTED, title="Get Started",
+                referral=referral))  # fmt: skip
     return {"ok": True, "psid": psid}
+
+
+def _ref_arg(data: dict) -> str:
+    return " ".join(str(data.get("ref") or "").split())[:200]
+
+
+@bp.post("/ref")
+def ref():
+    """The customer opens an m.me link with ``?ref=`` in the thread they already have."""
+    data = request.get_json(silent=True) or {}
+    if not isinstance(data, dict) or not _ref_arg(data):
+        raise InvalidInput("send {ref}", field="ref", problem="empty")
+    psid = _psid()
+    referral = {"ref": _ref_arg(data), "source": "SHORTLINK", "type": "OPEN_THREAD"}
+    _put(_event("referral", psid, referral=referral))
+    return {"ok": True, "psid": psid}
+
+
+@bp.post("/later")
+def later():
+    """Move this session's clock on ({hours} or {minutes}); due follow-ups go out as they
+    would then. Only this test customer's clock moves."""
+    data = request.get_json(silent=True) or {}
+    if not isinstance(data, dict):
+        raise InvalidInput("send {hours} or {minutes}", field="body", problem="type")
+    try:
+        step = float(data.get("hours") or 0) * 3600 + float(data.get("minutes") or 0) * 60
+    except (TypeError, ValueError):
+        raise InvalidInput("hours and minutes are numbers", field="hours", problem="type") from None
+    if not 0 < step <= MAX_OFFSET:
+        raise InvalidInput("move the clock on by up to 8 days", field="hours", problem="range")
+    session["sim_offset"] = min(_offset() + step, MAX_OFFSET)
+    book = _book()
+    sent = _followups_now(book)
+    return {"ok": True, "offset_hours": round(_offset() / 3600, 2), "clock": _clock_text(book),
+            "followups": sent}  # fmt: skip
+
+
+def _followups_now(book) -> int:
+    """The scheduler's pass for this test customer alone, at the session's clock."""
+    if not book.followups:
+        return 0
+    rt = _runtime()
+    db = rt.db()
+    conv = conversations.by_psid(db, _psid())
+    if conv is None:
+        return 0
+    offset = _offset()
+    scheduler = Scheduler(book, rt.db_path, clock=lambda: rt.clock() + offset)
+    sent = 0
+    # several rules may fall due over a long jump: one pass each, as the loop would
+    for _ in range(len(book.followups)):
+        if scheduler._one(db, conv["id"], scheduler.clock()) is None:
+            break
+        sent += 1
+    if sent:
+        rt.sender.kick(conv["psid"])
+        rt.wake_sender.set()
+    return sent
+
+
+@bp.post("/save")
+def save():
+    """The conversation just played as a golden test (``tests:`` YAML to copy): owners only."""
+    if not _is_owner():
+        from bot.staff.auth import json_error
+
+        return json_error(403, "only an owner may save tests")
+    data = request.get_json(silent=True) or {}
+    name = (
+        " ".join(str((data or {}).get("name") or "").split())[:120]
+        if isinstance(data, dict)
+        else ""
+    )
+    if not name:
+        raise InvalidInput("give the test a name", field="name", problem="empty")
+    book = _book()
+    try:
+        text = golden.record(_runtime().db(), _psid(), name, book.settings.languages[0])
+    except ValueError as e:
+        raise InvalidInput(str(e), field="psid", problem="empty") from None
+    return {"ok": True, "yaml": text}
 
 
 @bp.get("/poll")
@@ -196,11 +381,12 @@ def poll():
     for _id, kind, event_json, _attempts in inbox.pending_for(db, psid):
         ev = json.loads(event_json)
         waiting.append(ev.get("title") if kind == "postback" else ev.get("text"))
-    return {"psid": psid, "lines": lines, "waiting": waiting, "lead": lead}
+    return {"psid": psid, "lines": lines, "waiting": waiting, "lead": lead,
+            "clock": _clock_text(_book()), "offset_hours": round(_offset() / 3600, 2)}  # fmt: skip
 
 
 def _lead(db, conv: dict) -> dict:
-    book = current_app.config["BOOK"]
+    book = _book()
     chosen = session.get("lang")
     lang = chosen if isinstance(chosen, str) and chosen in i18n.LANGUAGES else None
     lang = lang or book.settings.languages[0]

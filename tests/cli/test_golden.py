@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 from click.testing import CliRunner
@@ -109,7 +110,8 @@ def test_the_demo_and_the_examples_pass_their_tests():
     for name in ("flows.yaml", "flows/examples/cake_shop.yaml", "flows/examples/tutoring.yaml"):
         result = CliRunner().invoke(cli, ["test", str(ROOT / name)])
         assert result.exit_code == 0, result.output
-        assert "12 test(s)" in result.output or "14 test(s)" in result.output
+        count = re.search(r"(\d+) test\(s\) passed", result.output)
+        assert count and int(count.group(1)) >= 12, result.output  # a dozen each at least
 
 
 def test_a_number_from_settings_has_bangla_digits_for_bangla_customers(tmp_path):

@@ -133,7 +133,7 @@
       dl.appendChild(row);
     });
     var open = document.getElementById("sim-open");
-    var convUrl = document.getElementById('sim') && document.getElementById('sim').dataset.conv;
+    var convUrl = root.dataset.conv;
     if (open && convUrl) { open.href = convUrl.replace(/0$/, String(lead.id)); open.hidden = false; }
   }
   function drawWaiting(waiting) {
@@ -163,6 +163,7 @@
         lines.forEach(function (line) { drawLine(line); after = Math.max(after, line.id); });
         drawWaiting(data.waiting);
         drawLead(data.lead);
+        drawClock(data);
         if (lines.length || (data.waiting || []).length) scrollDown();
         schedule(((data.waiting || []).length || Date.now() < busyUntil) ? 400 : 2000);
       })
@@ -183,7 +184,9 @@
     post(root.dataset.send, { text: text });
   });
   function startOver() {
-    return post(root.dataset.reset, { lang: langSel.value }).then(function (data) {
+    var refIn = document.getElementById("sim-ref");
+    var ref = refIn ? refIn.value.trim() : "";
+    return post(root.dataset.reset, { lang: langSel.value, ref: ref || undefined }).then(function (data) {
       log.textContent = ""; quick.textContent = ""; pendingEls = []; after = 0; start = null;
       document.getElementById("sim-psid").textContent = data.psid;
       document.getElementById("lead-answers").textContent = "";
@@ -194,6 +197,43 @@
   langSel.addEventListener("change", function () {
     if (after === 0) return; // used by "Start over" and the first Get Started
     post(root.dataset.send, { postback: "LANG:" + langSel.value, text: langSel.options[langSel.selectedIndex].text });
+  });
+  // The session's clock, ice breakers, the menu, m.me refs, saving the conversation as a test.
+  function drawClock(data) {
+    var c = document.getElementById("sim-clock"), o = document.getElementById("sim-offset");
+    if (c && data.clock) c.textContent = data.clock;
+    if (o) o.textContent = data.offset_hours ? "(+" + data.offset_hours + " h)" : "";
+  }
+  Array.prototype.forEach.call(document.querySelectorAll(".sim-later"), function (b) {
+    b.addEventListener("click", function () {
+      post(root.dataset.later, { hours: Number(b.dataset.hours) }).then(drawClock);
+    });
+  });
+  Array.prototype.forEach.call(document.querySelectorAll(".sim-postback"), function (b) {
+    b.addEventListener("click", function () {
+      if (start) start.hidden = true;
+      post(root.dataset.send, { postback: b.dataset.payload, text: b.textContent });
+    });
+  });
+  var refForm = document.getElementById("sim-ref-form");
+  if (refForm) refForm.addEventListener("submit", function (e) {
+    e.preventDefault();
+    var ref = document.getElementById("sim-ref").value.trim();
+    if (!ref) return;
+    if (after === 0) post(root.dataset.reset, { lang: langSel.value, ref: ref });
+    else post(root.dataset.ref, { ref: ref });
+  });
+  var saveForm = document.getElementById("sim-save-form");
+  if (saveForm) saveForm.addEventListener("submit", function (e) {
+    e.preventDefault();
+    var name = document.getElementById("sim-save-name").value.trim();
+    if (!name) return;
+    post(root.dataset.save, { name: name }).then(function (d) {
+      var box = document.getElementById("sim-saved");
+      box.hidden = false;
+      document.getElementById("sim-save-help").hidden = !d.yaml;
+      box.value = d.yaml || (d.error && d.error.message) || "";
+    });
   });
   poll();
 })();
