@@ -13,7 +13,7 @@ import requests
 
 from bot.messenger import graph
 from store import conversations, outbox
-from store.db import connect
+from store.db import claim_sending, connect, release_sending
 
 log = logging.getLogger(__name__)
 
@@ -138,8 +138,18 @@ class Sender:
         """Send one customer's due replies in order; stop at the first that must wait.
 
         True when a reply is left waiting (a retry later, or sending is paused).
+        On PostgreSQL another process may be sending to this customer: then it sends these
+        too, and this returns False.
         """
         db = self._db()
+        if not claim_sending(db, psid):
+            return False
+        try:
+            return self._deliver(db, psid)
+        finally:
+            release_sending(db, psid)
+
+    def _deliver(self, db, psid: str) -> bool:
         while True:
             now = self.clock()
             row = outbox.head(db, psid)
