@@ -136,8 +136,21 @@ class PgConnection:
         return PgCursor(cur, wants_id)
 
     def executemany(self, sql: str, rows: Sequence[Sequence]) -> None:
-        for row in rows:
-            self.execute(sql, row)
+        """Many rows in one round of the protocol (psycopg's pipeline); no ids returned."""
+        import psycopg
+
+        text, wants_id = translate(sql, True)
+        if wants_id:
+            text = text[: -len(" RETURNING id")]
+        rows = [tuple(r) for r in rows]
+        if not rows:
+            return
+        try:
+            with self.raw.cursor() as cur:
+                cur.executemany(text, rows)
+                self.total_changes += max(cur.rowcount, 0)
+        except psycopg.IntegrityError as e:
+            raise sqlite3.IntegrityError(str(e)) from e
 
     def commit(self) -> None:
         if self.in_transaction:
