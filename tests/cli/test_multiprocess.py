@@ -151,9 +151,7 @@ def test_three_servers_one_killed_answer_every_message_once_in_order(tmp_path, p
         (expected, count), *others = sequences.most_common()
         assert len(expected) == len(MESSAGES), expected
         assert count == CUSTOMERS, others[:3]
-        metadata = [
-            b["message"].get("metadata") for b in graph.delivered() if "message" in b
-        ]
+        metadata = [b["message"].get("metadata") for b in graph.delivered() if "message" in b]
         assert len(metadata) == len(set(metadata)) == CUSTOMERS * len(MESSAGES)
     finally:
         for i, proc in enumerate(servers):
