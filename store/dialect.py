@@ -60,7 +60,10 @@ def translate(sql: str, params: bool = True) -> tuple[str, bool]:
     sql = sql.replace("? IS NULL", "CAST(? AS TEXT) IS NULL")
     sql = sql.replace("BEGIN IMMEDIATE", "BEGIN")
     if params:
-        sql = sql.replace("%", "%%").replace("?", "%s")
+        # ? outside quoted literals only (a Bangla question mark in a literal stays)
+        parts = sql.replace("%", "%%").split("'")
+        parts[::2] = [p.replace("?", "%s") for p in parts[::2]]
+        sql = "'".join(parts)
     return sql, wants_id
 
 
