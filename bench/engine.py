@@ -3,6 +3,11 @@ database already holding many conversations, and the process's resident memory.
 
     .venv/bin/python bench/engine.py --stored 100000 --customers 2000
 
+On PostgreSQL (``--db`` names a server the user may create databases on; each run gets a
+fresh database there, dropped afterwards):
+
+    .venv/bin/python bench/engine.py --db postgresql://barta@127.0.0.1:5432/postgres
+
 Each customer plays the four turns of tests/flows/conversation.yaml (price question,
 a choice, a budget, a phone number → qualified and handed off). Each turn's events are put
 in the inbox first; the timed part is the engine loop: one BEGIN IMMEDIATE transaction per
@@ -19,6 +24,8 @@ import os
 import sys
 import tempfile
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -65,11 +72,31 @@ def fill(db, n: int) -> None:
         db.conn.commit()
 
 
-def run(stored: int, customers: int) -> dict:
+@contextmanager
+def database(server: str | None) -> Iterator[str]:
+    """A fresh SQLite file, or a fresh database on the PostgreSQL ``server``."""
+    if not server:
+        with tempfile.TemporaryDirectory() as tmp:
+            yield os.path.join(tmp, "bench.db")
+        return
+    import psycopg
+
+    name = f"barta_bench_{os.getpid()}_{int(time.time())}"
+    with psycopg.connect(server, autocommit=True) as admin:
+        admin.execute(f"CREATE DATABASE {name}")
+        try:
+            yield server.rsplit("/", 1)[0] + "/" + name
+        finally:
+            from store.dialect import close_pools
+
+            close_pools()
+            admin.execute(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
+
+
+def run(stored: int, customers: int, server: str | None = None) -> dict:
     book, problems = load_book(str(FLOWS))
     assert book is not None, problems
-    with tempfile.TemporaryDirectory() as tmp:
-        path = os.path.join(tmp, "bench.db")
+    with database(server) as path:
         db = connect(path)
         migrate(db)
         fill(db, stored)
@@ -121,10 +148,11 @@ def main() -> None:
     p.add_argument("--stored", type=int, default=100_000)
     p.add_argument("--customers", type=int, default=2000)
     p.add_argument("--compare", type=int, default=1000, help="also run on this few stored")
+    p.add_argument("--db", help="a PostgreSQL server URL (postgresql://…); default SQLite")
     a = p.parse_args()
-    small = run(a.compare, a.customers)
+    small = run(a.compare, a.customers, a.db)
     print(json.dumps(small))
-    big = run(a.stored, a.customers)
+    big = run(a.stored, a.customers, a.db)
     print(json.dumps(big))
     print(
         f"{big['msg_per_s']} messages/s with {a.stored:,} stored conversations "

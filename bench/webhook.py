@@ -8,6 +8,11 @@ SQLite (WAL) and sends one echo reply from a background thread (bench/floor_app.
     .venv/bin/python bench/webhook.py --customers 300 --rounds 3
 
 Reports messages/s and p50/p99 latency from POST to the first reply of that message.
+
+On PostgreSQL, with several Barta processes sharing it (a customer's turns go to them in
+turn, as a load balancer would send them):
+
+    .venv/bin/python bench/webhook.py --db postgresql://barta@127.0.0.1:5432/bench --servers 3
 """
 
 from __future__ import annotations
@@ -15,6 +20,7 @@ from __future__ import annotations
 import argparse
 import hashlib
 import hmac
+import itertools
 import json
 import os
 import shutil
@@ -84,20 +90,26 @@ class Counter:
         return got[n] if len(got) > n else None
 
 
-def run_customers(port: int, graph: FakeGraph, customers: int, concurrency: int, floor: bool):
+_RUN = itertools.count()  # customers of each run are new ones (a shared database keeps them)
+
+
+def run_customers(
+    ports: list[int], graph: FakeGraph, customers: int, concurrency: int, floor: bool
+):
     counter = Counter(graph)
     session_local = threading.local()
     latencies: list[float] = []
     lock = threading.Lock()
-    url = f"http://127.0.0.1:{port}/webhook"
+    run = next(_RUN)
 
     def customer(i: int) -> None:
         s = getattr(session_local, "s", None) or requests.Session()
         session_local.s = s
-        psid = f"bench{os.getpid()}{i:06d}{'f' if floor else 'b'}"
+        psid = f"bench{os.getpid()}r{run}{i:06d}{'f' if floor else 'b'}"
         seen = 0
         for turn, (text, replies) in enumerate(TURNS):
             expect = 1 if floor else replies
+            url = f"http://127.0.0.1:{ports[(i + turn) % len(ports)]}/webhook"
             event = {
                 "sender": {"id": psid}, "recipient": {"id": "105511223344556"},
                 "timestamp": int(time.time() * 1000),
@@ -137,25 +149,35 @@ def pct(values: list[float], p: float) -> float:
 
 
 def measure(
-    name: str, cmd_for, customers: int, concurrency: int, floor: bool, keep: str | None = None
+    name: str,
+    cmd_for,
+    customers: int,
+    concurrency: int,
+    floor: bool,
+    keep: str | None = None,
+    db: str | None = None,
+    servers: int = 1,
 ) -> dict:
     graph = FakeGraph(token=TOKEN)
-    port = free_port()
+    ports = [free_port() for _ in range(servers)]
     with tempfile.TemporaryDirectory() as tmp:
-        proc = subprocess.Popen(cmd_for(port, graph.url, tmp), cwd=ROOT, env=os.environ | {
-            "BOT_DB": os.path.join(tmp, "bot.db"), "BOT_FLOWS": str(FLOWS),
+        procs = [subprocess.Popen(cmd_for(port, graph.url, tmp), cwd=ROOT, env=os.environ | {
+            "BOT_DB": db or os.path.join(tmp, "bot.db"), "BOT_FLOWS": str(FLOWS),
             "MESSENGER_APP_SECRET": SECRET, "MESSENGER_PAGE_TOKEN": TOKEN,
             "MESSENGER_VERIFY_TOKEN": "v", "GRAPH_API_URL": graph.url, "SECRET_KEY": "bench",
-        }, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)  # fmt: skip
+        }, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL) for port in ports]  # fmt: skip
         try:
-            wait_up(f"http://127.0.0.1:{port}/healthz", proc)
-            cpu0, own0 = cpu_seconds(proc.pid), time.process_time()
-            rate, lat = run_customers(port, graph, customers, concurrency, floor)
-            server_cpu = cpu_seconds(proc.pid) - cpu0
+            for port, proc in zip(ports, procs, strict=True):
+                wait_up(f"http://127.0.0.1:{port}/healthz", proc)
+            cpu0, own0 = sum(cpu_seconds(p.pid) for p in procs), time.process_time()
+            rate, lat = run_customers(ports, graph, customers, concurrency, floor)
+            server_cpu = sum(cpu_seconds(p.pid) for p in procs) - cpu0
             harness_cpu = time.process_time() - own0
         finally:
-            proc.terminate()
-            proc.wait(10)
+            for proc in procs:
+                proc.terminate()
+            for proc in procs:
+                proc.wait(10)
             graph.stop()
             if keep:
                 os.makedirs(keep, exist_ok=True)
@@ -163,7 +185,7 @@ def measure(
                     if ".db" in f:
                         shutil.copy(os.path.join(tmp, f), os.path.join(keep, f))
     out = {
-        "name": name, "messages": len(lat), "msg_per_s": round(rate, 1),
+        "name": name, "servers": servers, "messages": len(lat), "msg_per_s": round(rate, 1),
         "p50_ms": round(pct(lat, 50) * 1000, 1), "p99_ms": round(pct(lat, 99) * 1000, 1),
         "mean_ms": round(statistics.mean(lat) * 1000, 1),
         "server_cpu_ms_per_msg": round(server_cpu / len(lat) * 1000, 2),
@@ -180,7 +202,11 @@ def main() -> None:
     p.add_argument("--concurrency", type=int, default=16)
     p.add_argument("--rounds", type=int, default=3, help="floor/Barta pairs, alternating")
     p.add_argument("--keep", metavar="DIR", help="copy both databases here for a look afterwards")
+    p.add_argument("--db", help="Barta's BOT_DB, e.g. postgresql://…; default a fresh SQLite file")
+    p.add_argument("--servers", type=int, default=1, help="Barta processes (PostgreSQL only)")
     a = p.parse_args()
+    if a.servers > 1 and not (a.db or "").startswith("postgres"):
+        p.error("several servers share a PostgreSQL database: give --db postgresql://…")
     floor_cmd = lambda port, graph, tmp: [  # noqa: E731
         sys.executable, "bench/floor_app.py", "--port", str(port),
         "--db", os.path.join(tmp, "floor.db"), "--graph", graph,
@@ -194,7 +220,9 @@ def main() -> None:
     floors, bartas = [], []
     for _ in range(a.rounds):
         floors.append(measure("floor", floor_cmd, a.customers, a.concurrency, True, a.keep))
-        bartas.append(measure("barta", barta_cmd, a.customers, a.concurrency, False, a.keep))
+        bartas.append(
+            measure("barta", barta_cmd, a.customers, a.concurrency, False, a.keep, a.db, a.servers)
+        )
 
     def med(runs: list[dict], key: str) -> float:
         return statistics.median(r[key] for r in runs)

@@ -28,6 +28,7 @@ from bot.messenger.graph import Messenger
 from bot.messenger.names import Names
 from bot.messenger.sender import Sender
 from store.db import connect
+from store.dialect import is_pg_url
 
 log = logging.getLogger(__name__)
 
@@ -197,8 +198,11 @@ class Runtime:
         targets = [
             ("engine", self.engine_loop),
             ("sender", lambda: self.sender.run(self.stop)),
-            ("checkpoint", self.checkpoint_loop),
         ]
+        if is_pg_url(self.db_path):
+            targets.append(("listen", self.listen_loop))  # other processes' wake-ups
+        else:
+            targets.append(("checkpoint", self.checkpoint_loop))
         if (names := self.names) is not None:
             targets.append(("names", lambda: names.run(self.stop)))
         scheduler = self.scheduler
@@ -235,6 +239,26 @@ class Runtime:
                 log.exception("engine loop failed; trying again shortly")
                 time.sleep(0.5)
             self.wake_engine.wait(1.0)
+
+    def listen_loop(self) -> None:
+        """PostgreSQL: LISTEN for the events other processes store and wake the engine.
+
+        The engine still polls every second; this makes the hand-over immediate. A lost
+        connection is opened again after a pause.
+        """
+        import psycopg
+
+        while not self.stop.is_set():
+            try:
+                with psycopg.connect(self.db_path, autocommit=True) as conn:
+                    conn.execute("LISTEN barta_inbox")
+                    self.wake_engine.set()  # anything stored while no one listened
+                    while not self.stop.is_set():
+                        for _note in conn.notifies(timeout=1.0):
+                            self.wake_engine.set()
+            except Exception:
+                log.exception("LISTEN connection failed; opening it again shortly")
+                self.stop.wait(1.0)
 
     def checkpoint_loop(self, every: float = 0.5) -> None:
         """Copy the WAL back into the database from here, off the webhook path.

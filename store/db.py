@@ -11,6 +11,8 @@ from contextlib import contextmanager
 
 import sqlite_utils
 
+from store.dialect import PgDatabase, is_pg_url
+
 
 class WriterLock:
     """The write lock of one database file among the threads of one process.
@@ -70,7 +72,13 @@ def _writer_lock(path: str) -> WriterLock:
 
 
 def connect(path: str) -> sqlite_utils.Database:
-    """Open the SQLite file at ``path`` with the pragmas every connection needs."""
+    """Open the SQLite file at ``path`` with the pragmas every connection needs.
+
+    A ``postgresql://`` URL opens a connection of this process's pool instead (the same
+    ``execute``/``conn`` surface, see store.dialect).
+    """
+    if is_pg_url(path):
+        return PgDatabase(path)  # type: ignore[return-value]
     if path != ":memory:":
         folder = os.path.dirname(os.path.abspath(path))
         os.makedirs(folder, exist_ok=True)
@@ -124,6 +132,18 @@ def write_tx(db: sqlite_utils.Database, *, ahead: bool = False) -> Iterator[sqli
     sqlite-utils' writes inside join this transaction as savepoints. ``ahead``: go before
     the other writers of this process that are waiting (see WriterLock).
     """
+    if is_postgres(db):
+        # PostgreSQL: many writers at once; what must not run twice is claimed inside
+        # (claim_customer, SKIP LOCKED), not serialised here.
+        db.execute("BEGIN")
+        try:
+            yield db
+        except BaseException:
+            db.conn.rollback()
+            raise
+        else:
+            db.conn.commit()
+        return
     writer = getattr(db, "_barta_writer", None)
     if writer is None:  # a Database not opened by connect(): private, uncontended
         writer = db._barta_writer = WriterLock()  # type: ignore[attr-defined]
@@ -145,7 +165,83 @@ def migrate(db: sqlite_utils.Database) -> None:
     """Apply every pending migration; run once before any worker starts."""
     from store.migrations import migrations
 
-    migrations.apply(db)
+    if not is_postgres(db):
+        migrations.apply(db)
+        return
+    # PostgreSQL: the same migration functions (store.migrations._run translates the DDL),
+    # their names kept in _barta_migrations; an advisory lock lets one of several
+    # processes that start together do it while the others wait.
+    db.execute(
+        "CREATE TABLE IF NOT EXISTS _barta_migrations (migration_set TEXT NOT NULL, "
+        "name TEXT NOT NULL, applied_at DOUBLE PRECISION NOT NULL, "
+        "PRIMARY KEY (migration_set, name))"
+    )
+    db.execute("SELECT pg_advisory_lock(hashtext('barta:migrate'))").fetchall()
+    try:
+        done = {
+            r[0]
+            for r in db.execute(
+                "SELECT name FROM _barta_migrations WHERE migration_set = ?", (migrations.name,)
+            ).fetchall()
+        }
+        for m in migrations._migrations:
+            if m.name in done:
+                continue
+            with write_tx(db):
+                m.fn(db)
+                db.execute(
+                    "INSERT INTO _barta_migrations (migration_set, name, applied_at) "
+                    "VALUES (?, ?, ?)",
+                    (migrations.name, m.name, time.time()),
+                )
+    finally:
+        db.execute("SELECT pg_advisory_unlock(hashtext('barta:migrate'))").fetchall()
+
+
+def is_postgres(db: object) -> bool:
+    """True for a connection opened by ``connect`` on a ``postgresql://`` URL."""
+    return getattr(db, "is_postgres", False)
+
+
+def claim_customer(db: sqlite_utils.Database, psid: str, *, wait: bool = False) -> bool:
+    """Inside a write_tx: this transaction alone handles ``psid`` until it ends.
+
+    SQLite's BEGIN IMMEDIATE already makes every writer the only one; PostgreSQL takes a
+    transaction-scoped advisory lock (released by COMMIT, ROLLBACK or a dead connection),
+    without waiting: False means another process has this customer right now (``wait``:
+    wait until it has finished instead).
+    """
+    if not is_postgres(db):
+        return True
+    if wait:
+        db.execute("SELECT pg_advisory_xact_lock(hashtext(?))", ("in:" + psid,)).fetchall()
+        return True
+    row = db.execute("SELECT pg_try_advisory_xact_lock(hashtext(?))", ("in:" + psid,)).fetchone()
+    return bool(row and row[0])
+
+
+def claim_sending(db: sqlite_utils.Database, psid: str) -> bool:
+    """Outside a transaction: this connection alone sends to ``psid`` until release_sending.
+
+    A session advisory lock on PostgreSQL: a killed process's connection drops and the lock
+    with it, so another process's sweep sends the rest within a second. Always True on
+    SQLite (one process; the sender's own busy set keeps one thread per customer).
+    """
+    if not is_postgres(db):
+        return True
+    row = db.execute("SELECT pg_try_advisory_lock(hashtext(?))", ("out:" + psid,)).fetchone()
+    return bool(row and row[0])
+
+
+def release_sending(db: sqlite_utils.Database, psid: str) -> None:
+    if is_postgres(db):
+        db.execute("SELECT pg_advisory_unlock(hashtext(?))", ("out:" + psid,)).fetchall()
+
+
+def notify(db: sqlite_utils.Database, channel: str) -> None:
+    """Wake the other processes' workers (PostgreSQL NOTIFY, sent at COMMIT); no-op on SQLite."""
+    if is_postgres(db):
+        db.execute(f"NOTIFY barta_{channel}")
 
 
 def now() -> float:

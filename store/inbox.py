@@ -6,7 +6,7 @@ from collections.abc import Iterable
 
 import sqlite_utils
 
-from store.db import write_tx
+from store.db import notify, write_tx
 
 MAX_ATTEMPTS = 3  # a row that fails this often is marked failed and handed to a human
 
@@ -23,7 +23,10 @@ def add(db: sqlite_utils.Database, rows: Iterable[tuple[str, str, str, str]], no
             "VALUES (?, ?, ?, ?, ?)",
             [(k, p, kind, e, now) for k, p, kind, e in rows],
         )
-        return db.conn.total_changes - before
+        added = db.conn.total_changes - before
+        if added:
+            notify(db, "inbox")  # the engines of other processes (PostgreSQL)
+        return added
 
 
 def next_psid(db: sqlite_utils.Database) -> str | None:
@@ -32,6 +35,15 @@ def next_psid(db: sqlite_utils.Database) -> str | None:
         "SELECT psid FROM inbox WHERE status = 'pending' ORDER BY id LIMIT 1"
     ).fetchone()
     return row[0] if row else None
+
+
+def next_psids(db: sqlite_utils.Database, limit: int) -> list[str]:
+    """Up to ``limit`` customers with pending events, the longest waiting first."""
+    rows = db.conn.execute(
+        "SELECT psid FROM inbox WHERE status = 'pending' GROUP BY psid ORDER BY min(id) LIMIT ?",
+        (limit,),
+    ).fetchall()
+    return [r[0] for r in rows]
 
 
 def pending_for(db: sqlite_utils.Database, psid: str, limit: int = 50) -> list[tuple]:

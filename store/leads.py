@@ -74,7 +74,7 @@ def search(
         "SELECT c.id, c.psid, c.name, c.stage, c.score, c.answers, c.updated_at, c.source, "
         "c.created_at, c.language, c.bot_paused, c.opted_out, "
         "(SELECT group_concat(label, char(31)) FROM "
-        "  (SELECT label FROM labels WHERE conversation_id = c.id ORDER BY at, label)), "
+        "  (SELECT label FROM labels WHERE conversation_id = c.id ORDER BY at, label) AS l), "
         "c.picture FROM conversations c"
     )
     if where:

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import sqlite_utils
 
+from store.dialect import ddl
+
 migrations = sqlite_utils.Migrations("barta")
 
 
@@ -11,7 +13,7 @@ def _run(db: sqlite_utils.Database, script: str) -> None:
     # executescript() would COMMIT the migration's transaction first; run one by one.
     for statement in script.split(";\n"):
         if statement.strip():
-            db.execute(statement)
+            db.execute(ddl(statement) if getattr(db, "is_postgres", False) else statement)
 
 
 @migrations()

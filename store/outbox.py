@@ -72,6 +72,14 @@ def head(db: sqlite_utils.Database, psid: str) -> dict | None:
     return out
 
 
+def lease(db: sqlite_utils.Database, row_id: int, until: float) -> None:
+    """A send is about to start: nobody else tries this row before ``until`` (its own
+    commit, outside any transaction; the sender's claim on the customer is the lock)."""
+    db.conn.execute(
+        "UPDATE outbox SET next_at = ? WHERE id = ? AND status = 'pending'", (until, row_id)
+    )
+
+
 def mark_sent(db: sqlite_utils.Database, row_id: int, message_id: str | None, now: float) -> None:
     with write_tx(db):
         db.conn.execute(

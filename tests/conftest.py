@@ -67,8 +67,40 @@ def graph():
     fake.stop()
 
 
+PG = os.environ.get("BARTA_TEST_DB", "sqlite") == "postgresql"
+
+
+@pytest.fixture(scope="session")
+def pg_databases():
+    """With ``BARTA_TEST_DB=postgresql``: one throwaway server for the whole session."""
+    if not PG:
+        yield None
+        return
+    from tests.pgserver import Databases, PgServer
+
+    server = PgServer()
+    server.start()
+    try:
+        dbs = Databases(server)
+        yield dbs
+        dbs.admin.close()
+    finally:
+        server.stop()
+
+
 @pytest.fixture
-def make_app(tmp_path, request):
+def bot_db(tmp_path, pg_databases):
+    """The ``BOT_DB`` of this test: a SQLite file, or a fresh PostgreSQL database."""
+    if pg_databases is None:
+        yield str(tmp_path / "bot.db")
+        return
+    url = pg_databases.fresh()
+    yield url
+    pg_databases.drop(url)
+
+
+@pytest.fixture
+def make_app(tmp_path, request, bot_db):
     """Build an app over a fresh database file; ``flows`` may be YAML text or a path.
 
     Its replies go to the fake Graph API when the test asks for ``graph``; otherwise to
@@ -95,7 +127,7 @@ def make_app(tmp_path, request):
 
         values = {
             "TESTING": True,
-            "BOT_DB": str(tmp_path / "bot.db"),
+            "BOT_DB": bot_db,
             "BOT_FLOWS": str(flows_path),
             "MESSENGER_APP_SECRET": SECRET,
             "MESSENGER_VERIFY_TOKEN": VERIFY_TOKEN,

@@ -28,7 +28,7 @@ from bot.i18n import gettext as _
 from bot.messenger import bodies, policy
 from bot.messenger.events import Event
 from store import conversations, inbox, outbox, queue
-from store.db import write_tx
+from store.db import claim_customer, is_postgres, write_tx
 
 log = logging.getLogger(__name__)
 
@@ -58,21 +58,40 @@ class Engine:
 
     def process_next(self, db: sqlite_utils.Database) -> str | None:
         """Handle one customer's pending events; their psid, or None when the inbox is empty."""
-        psid = inbox.next_psid(db)
-        if psid is not None:
-            self.process(db, psid)
-        return psid
+        if not is_postgres(db):
+            psid = inbox.next_psid(db)
+            if psid is not None:
+                self.process(db, psid)
+            return psid
+        # PostgreSQL: other processes take customers too; go down the oldest few until one
+        # is free (claim_customer).
+        # Every one taken: wait for the longest waiting (as SQLite's writers wait their turn),
+        # so that a caller who drains the inbox finds it drained.
+        psids = inbox.next_psids(db, 16)
+        for psid in psids:
+            if self.process(db, psid):
+                return psid
+        if psids:
+            self.process(db, psids[0], wait=True)
+            return psids[0]
+        return None
 
-    def process(self, db: sqlite_utils.Database, psid: str) -> None:
-        """Handle one customer's pending events (if another thread has not already)."""
+    def process(self, db: sqlite_utils.Database, psid: str, *, wait: bool = False) -> bool:
+        """Handle one customer's pending events (if another thread has not already).
+
+        False when another process or thread holds this customer right now (PostgreSQL),
+        unless ``wait``: then wait for it to finish, and handle what it left.
+        """
         limit = 1 if psid in self._single else 50
         first_id = None
         name_due = False
         try:
             with write_tx(db, ahead=True):
+                if not claim_customer(db, psid, wait=wait):
+                    return False
                 rows = inbox.pending_for(db, psid, limit)
                 if not rows:
-                    return
+                    return True
                 first_id = rows[0][0]
                 now = self.clock()
                 conv = conversations.by_psid(db, psid)
@@ -83,7 +102,7 @@ class Engine:
                             ev = Event.from_json(event_json)
                             outbox.confirm_by_echo(db, ev.metadata, ev.mid, now)
                     inbox.mark_done(db, [r[0] for r in rows], now)
-                    return
+                    return True
                 if conv is None:
                     conv, _new = conversations.get_or_create(db, psid, now)
                 for _id, _kind, event_json, _attempts in rows:
@@ -97,13 +116,14 @@ class Engine:
             log.exception("handling events of %s failed", psid)
             if limit > 1:
                 self._single.add(psid)  # find the one event that fails
-                return
+                return True
             if first_id is not None and inbox.record_failure(db, first_id, repr(e), self.clock()):
                 self._give_up(db, psid)
-            return
+            return True
         self._single.discard(psid)
         if name_due and self.wants_name is not None:
             self.wants_name()  # after the commit: the worker reads what was written
+        return True
 
     def _give_up(self, db: sqlite_utils.Database, psid: str) -> None:
         """An event failed for good: apologise once and hand the customer to a human."""

@@ -13,12 +13,14 @@ import requests
 
 from bot.messenger import graph
 from store import conversations, outbox
-from store.db import connect
+from store.db import claim_sending, connect, release_sending
+from store.dialect import is_pg_url
 
 log = logging.getLogger(__name__)
 
 SIMULATOR_PREFIX = "sim:"  # simulator customers never reach Meta
 MAX_ATTEMPTS = 12  # about an hour of backoff at the default base
+SEND_LEASE = 5.0  # PostgreSQL: how long a send a dead process began waits for its echo
 
 
 class Sender:
@@ -36,6 +38,7 @@ class Sender:
         clock: Callable[[], float] = time.time,
     ) -> None:
         self.db_path = db_path
+        self._shared = is_pg_url(db_path)  # other processes send from the same outbox
         self.client_factory = client_factory  # None: offline mode, replies are kept
         self.wake = wake or threading.Event()
         self.threads = threads
@@ -138,8 +141,18 @@ class Sender:
         """Send one customer's due replies in order; stop at the first that must wait.
 
         True when a reply is left waiting (a retry later, or sending is paused).
+        On PostgreSQL another process may be sending to this customer: then it sends these
+        too, and this returns False.
         """
         db = self._db()
+        if not claim_sending(db, psid):
+            return False
+        try:
+            return self._deliver(db, psid)
+        finally:
+            release_sending(db, psid)
+
+    def _deliver(self, db, psid: str) -> bool:
         while True:
             now = self.clock()
             row = outbox.head(db, psid)
@@ -155,6 +168,10 @@ class Sender:
                 body["message"] = dict(
                     body["message"], metadata=f"{outbox.METADATA_PREFIX}{row['id']}"
                 )
+            if self._shared:
+                # Several processes: if this one dies mid-send, the row waits SEND_LEASE for
+                # Meta's echo (its metadata settles the row) before another sends it again.
+                outbox.lease(db, row["id"], now + SEND_LEASE)
             try:
                 mid = self._client().send(psid, body)
             except graph.GraphError as e:
