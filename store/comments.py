@@ -157,7 +157,9 @@ def source(c: dict[str, Any]) -> dict[str, Any]:
     return {k: v for k, v in out.items() if v}
 
 
-def log_comment(db: sqlite_utils.Database, conversation_id: int, c: dict[str, Any], now: float) -> None:
+def log_comment(
+    db: sqlite_utils.Database, conversation_id: int, c: dict[str, Any], now: float
+) -> None:
     """The comment itself on the conversation, once."""
     seen = db.conn.execute(
         "SELECT 1 FROM messages WHERE conversation_id = ? AND mid = ?",

@@ -152,6 +152,15 @@ def fail_pending(db: sqlite_utils.Database, psid: str, error: str, code: int | N
     return cur.rowcount
 
 
+def cancel_pending(db: sqlite_utils.Database, psid: str, error: str) -> int:
+    """Drop the pending rows of one key (a removed comment's replies); inside a write_tx."""
+    cur = db.conn.execute(
+        "UPDATE outbox SET status = 'failed', error = ? WHERE psid = ? AND status = 'pending'",
+        (error[:1000], psid),
+    )
+    return cur.rowcount
+
+
 def confirm_by_echo(
     db: sqlite_utils.Database, metadata: str | None, mid: str | None, now: float
 ) -> bool:

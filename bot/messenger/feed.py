@@ -77,9 +77,9 @@ def comment(value: Mapping[str, Any], page_id: str) -> dict[str, Any] | None:
     cid = value.get("comment_id")
     if not cid:
         return None
-    who = value.get("from") if isinstance(value.get("from"), dict) else {}
+    who: dict[str, Any] = _map(value.get("from"))
     from_id = who.get("id") or value.get("sender_id")
-    post = value.get("post") if isinstance(value.get("post"), dict) else {}
+    post: dict[str, Any] = _map(value.get("post"))
     verb = str(value.get("verb") or "add")
     return {
         "channel": "facebook",
@@ -120,3 +120,7 @@ def event_kwargs(c: dict[str, Any], page_id: str) -> dict[str, Any]:
 
 def _str(value: Any) -> str | None:
     return None if value is None else str(value)
+
+
+def _map(value: Any) -> dict[str, Any]:
+    return value if isinstance(value, dict) else {}

@@ -16,7 +16,7 @@ def adapt(event: Any, raw: Mapping[str, Any]) -> Any:
     the story (its link expires in about a day: staff see it at once), a story mention is
     an attachment of type ``story_mention``."""
     changes: dict[str, Any] = {"channel": CHANNEL}
-    message = raw.get("message") if isinstance(raw.get("message"), dict) else {}
+    message: dict[str, Any] = _map(raw.get("message"))
     story = (message.get("reply_to") or {}).get("story") if message else None
     if isinstance(story, dict):
         item = {"type": "story_reply", "url": story.get("url"), "id": _str(story.get("id"))}
@@ -34,8 +34,8 @@ def comment(value: Mapping[str, Any], account_id: str, *, live: bool = False) ->
     cid = value.get("id") or value.get("comment_id")
     if not cid:
         return None
-    who = value.get("from") if isinstance(value.get("from"), dict) else {}
-    media = value.get("media") if isinstance(value.get("media"), dict) else {}
+    who: dict[str, Any] = _map(value.get("from"))
+    media: dict[str, Any] = _map(value.get("media"))
     from_id = _str(who.get("id"))
     return {
         "channel": CHANNEL,
@@ -57,3 +57,7 @@ def comment(value: Mapping[str, Any], account_id: str, *, live: bool = False) ->
 
 def _str(value: Any) -> str | None:
     return None if value is None else str(value)
+
+
+def _map(value: Any) -> dict[str, Any]:
+    return value if isinstance(value, dict) else {}

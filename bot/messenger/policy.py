@@ -58,6 +58,7 @@ def in_window(last_customer_at: float | None, now: float) -> bool:
     """Whether the bot may still write: the customer wrote within 24 hours."""
     return last_customer_at is not None and now - last_customer_at < WINDOW
 
+
 # --- Instagram (shared/messenger/MORE.md §4.3), where it differs from Messenger ------------
 IG_TEXT_BYTES = 1000  # a text message, in UTF-8 bytes: about 333 Bangla letters
 IG_MAX_QUICK_REPLIES = 13

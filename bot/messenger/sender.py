@@ -11,8 +11,7 @@ from concurrent.futures import ThreadPoolExecutor
 
 import requests
 
-from bot.messenger import graph
-from bot.messenger import bodies
+from bot.messenger import bodies, graph
 from store import comments, conversations, outbox
 from store.db import connect
 
