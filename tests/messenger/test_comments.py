@@ -219,3 +219,24 @@ def test_phone_numbers_in_bangla_and_latin_digits():
     assert deciding.has_phone("call +88 01711-223344")
     assert not deciding.has_phone("দাম ২,৪৫০ টাকা")
     assert not deciding.has_phone(None)
+
+
+def test_setup_page_subscribes_the_page_to_feed_and_names_the_permissions(
+    tmp_path, monkeypatch, graph
+):
+    from click.testing import CliRunner
+
+    from bot.cli import cli
+    from tests.conftest import PAGE_TOKEN
+
+    monkeypatch.chdir(tmp_path)  # no developer's .env
+    flows = tmp_path / "flows.yaml"
+    flows.write_text(FLOWS, encoding="utf-8")
+    env = {"BOT_FLOWS": str(flows), "GRAPH_API_URL": graph.url, "MESSENGER_PAGE_TOKEN": PAGE_TOKEN}
+    result = CliRunner().invoke(cli, ["setup-page"], env=env)
+    assert result.exit_code == 0, result.output
+    paths = [r["path"] for r in graph.requests]
+    assert paths == ["/v25.0/me/messenger_profile", "/v25.0/me/subscribed_apps"]
+    assert "Subscribed: messages," in result.output and ",feed (ok)" in result.output
+    assert "pages_manage_engagement" in result.output  # public replies and hiding
+    assert "pages_messaging" in result.output
