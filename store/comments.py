@@ -3,7 +3,6 @@ what Barta did about it — at most one private reply and one public reply each.
 
 from __future__ import annotations
 
-import json
 from typing import Any
 
 import sqlite_utils
@@ -186,7 +185,3 @@ def by_post(db: sqlite_utils.Database) -> list[dict[str, Any]]:
     ).fetchall()
     keys = ("post_id", "channel", "comments", "private_replies", "leads", "answered", "converted")
     return [dict(zip(keys, r, strict=True)) for r in rows]
-
-
-def dumps(value: Any) -> str:
-    return json.dumps(value, ensure_ascii=False, separators=(",", ":"))

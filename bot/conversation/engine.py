@@ -112,6 +112,8 @@ class Engine:
 
     def _give_up(self, db: sqlite_utils.Database, psid: str) -> None:
         """An event failed for good: apologise once and hand the customer to a human."""
+        if psid.startswith(comments.INBOX_PREFIX):
+            return  # a comment's events: nobody to apologise to (the inbox row says why)
         try:
             with write_tx(db):
                 now = self.clock()

@@ -20,8 +20,6 @@ from typing import Any
 
 from bot.messenger import instagram
 
-# What a comment event keeps in Event.extra.
-VERBS = ("add", "edited", "edit", "remove", "delete", "hide", "unhide")
 INBOX_PREFIX = "comment:"  # a comment's events queue under comment:<comment id>, in order
 
 

@@ -240,3 +240,28 @@ def test_setup_page_subscribes_the_page_to_feed_and_names_the_permissions(
     assert "Subscribed: messages," in result.output and ",feed (ok)" in result.output
     assert "pages_manage_engagement" in result.output  # public replies and hiding
     assert "pages_messaging" in result.output
+
+
+def test_stats_and_leads_by_channel_and_by_post(shop):
+    from store import leads
+
+    app, rt, clock, graph = shop
+    post(app, load("feed_comment_add_customer"))
+    run(rt)
+    clock.advance(120)
+    post(app, envelope(text_event(COMMENTER_PSID, "লালটা ২টা লাগবে")))
+    run(rt)
+    post(app, load_ig := json.loads((MORE / "ig_text_message.json").read_text("utf-8")))
+    assert load_ig["object"] == "instagram"
+    run(rt)
+    db = rt.db()
+    conv = conversations.by_psid(db, COMMENTER_PSID)
+    rt.engine.move_stage(db, conv["id"], "converted", "owner")
+    s = leads.stats(db, [st.id for st in rt.book.stages])
+    assert s["channels"]["messenger"]["leads"] == 1
+    assert s["channels"]["instagram"]["leads"] == 1
+    assert s["posts"][POST]["leads"] == 1 and s["posts"][POST]["converted"] == 1
+    assert s["sources"]["comment"] == 1
+    assert [r["psid"] for r in leads.search(db, channel="instagram")] == ["1459876543210987"]
+    assert [r["psid"] for r in leads.search(db, source="comment")] == [COMMENTER_PSID]
+    assert comments.by_post(db)[0]["converted"] == 1
