@@ -52,7 +52,7 @@ class Sender:
         # Set each time a worker lets a customer go, after its rows are written: tests wait
         # on it instead of sleeping.
         self.batch_done = threading.Event()
-        self._channels: dict[int, str] = {}  # conversation id -> channel, when not messenger
+        self._channels: dict[int, str] = {}  # conversation id -> channel
 
     def _db(self):
         db = getattr(self._local, "db", None)
@@ -178,7 +178,8 @@ class Sender:
             outbox.mark_sent(db, row["id"], mid, self.clock())
 
     def _channel(self, db, row: dict) -> str:
-        """The row's conversation's channel (cached: a conversation never changes it back)."""
+        """The row's conversation's channel (cached: it is set before its first reply is
+        written, and never changes after)."""
         cid = row["conversation_id"]
         if not cid:
             return "messenger"
@@ -187,8 +188,9 @@ class Sender:
             got = db.conn.execute("SELECT channel FROM conversations WHERE id = ?", (cid,))
             one = got.fetchone()
             found = (one[0] if one else None) or "messenger"
-            if found != "messenger":
-                self._channels[cid] = found
+            if len(self._channels) > 100_000:
+                self._channels.clear()
+            self._channels[cid] = found
         return found
 
     def _instagram(self, db, psid: str, row: dict) -> bool:

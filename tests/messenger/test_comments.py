@@ -265,3 +265,28 @@ def test_stats_and_leads_by_channel_and_by_post(shop):
     assert [r["psid"] for r in leads.search(db, channel="instagram")] == ["1459876543210987"]
     assert [r["psid"] for r in leads.search(db, source="comment")] == [COMMENTER_PSID]
     assert comments.by_post(db)[0]["converted"] == 1
+
+
+def test_the_workspace_shows_the_comment_and_the_channel(shop):
+    from store import staff as accounts
+
+    app, rt, clock, graph = shop
+    post(app, load("feed_comment_add_customer"))
+    run(rt)
+    post(app, json.loads((MORE / "ig_story_mention.json").read_text("utf-8")))
+    run(rt)
+    db = rt.db()
+    accounts.create(db, "rina", "owner", "a-long-password-1", rt.clock())
+    client = app.test_client()
+    login = client.post("/staff/login", data={"name": "rina", "password": "a-long-password-1"})
+    assert login.status_code == 302
+    conv = conversations.by_psid(db, COMMENTER_PSID)
+    page = client.get(f"/staff/c/{conv['id']}").get_data(as_text=True)
+    assert "দাম কত? ইনবক্স করেন প্লিজ" in page and PRIVATE_BN in page
+    assert "pfbid02FakeBartaFixturePermalinkRedKatan7xQ" in page  # a link to the post
+    queue_page = client.get("/staff/queue").get_data(as_text=True)
+    assert "📷" in queue_page  # the story mention waits for staff, from Instagram
+    leads_page = client.get("/staff/leads", query_string={"channel": "instagram"})
+    assert leads_page.status_code == 200
+    assert "1459876543210987" in leads_page.get_data(as_text=True)
+    assert COMMENTER_PSID not in leads_page.get_data(as_text=True)
