@@ -177,7 +177,7 @@ def by_post(db: sqlite_utils.Database) -> list[dict[str, Any]]:
     """Per post: comments, private replies sent, leads they brought, and how many converted."""
     rows = db.conn.execute(
         "SELECT c.post_id, c.channel, count(*), "
-        "sum(c.status = 'replied'), count(DISTINCT c.conversation_id), "
+        "sum(CASE WHEN c.status = 'replied' THEN 1 ELSE 0 END), count(DISTINCT c.conversation_id), "
         "count(DISTINCT CASE WHEN v.last_customer_at IS NOT NULL THEN v.id END), "
         "count(DISTINCT CASE WHEN v.stage = 'converted' OR v.orders > 0 THEN v.id END) "
         "FROM comments c LEFT JOIN conversations v ON v.id = c.conversation_id "
