@@ -13,7 +13,7 @@ COLUMNS = (
     "id", "psid", "name", "language", "flow", "step", "answers", "score", "stage", "retries",
     "bot_paused", "opted_out", "unreachable", "source", "state", "window_note",
     "followups_sent", "created_at", "updated_at", "last_customer_at", "last_bot_at",
-    "last_staff_at", "orders", "picture", "name_checked_at", "name_source",
+    "last_staff_at", "orders", "picture", "name_checked_at", "name_source", "channel",
 )  # fmt: skip
 JSON_COLUMNS = ("answers", "source", "state")
 _SELECT = f"SELECT {', '.join(COLUMNS)} FROM conversations"
@@ -47,18 +47,30 @@ def by_psid(db: sqlite_utils.Database, psid: str) -> dict[str, Any] | None:
     return _row(db.conn.execute(f"{_SELECT} WHERE psid = ?", (psid,)).fetchone())
 
 
-def get_or_create(db: sqlite_utils.Database, psid: str, now: float) -> tuple[dict[str, Any], bool]:
+def get_or_create(
+    db: sqlite_utils.Database, psid: str, now: float, channel: str = "messenger"
+) -> tuple[dict[str, Any], bool]:
     """The customer's conversation, and whether it was made just now (inside a write_tx)."""
     conv = by_psid(db, psid)
     if conv is not None:
         return conv, False
     db.conn.execute(
-        "INSERT INTO conversations (psid, created_at, updated_at) VALUES (?, ?, ?)",
-        (psid, now, now),
+        "INSERT INTO conversations (psid, created_at, updated_at, channel) VALUES (?, ?, ?, ?)",
+        (psid, now, now, channel),
     )
     conv = by_psid(db, psid)
     assert conv is not None
     return conv, True
+
+
+CHANNELS = ("messenger", "instagram")
+
+
+def set_channel(db: sqlite_utils.Database, conv: dict[str, Any], channel: str) -> None:
+    """The conversation is on ``channel`` (Instagram's customers write from an IGSID)."""
+    if channel in CHANNELS and conv.get("channel") != channel:
+        db.conn.execute("UPDATE conversations SET channel = ? WHERE id = ?", (channel, conv["id"]))
+        conv["channel"] = channel
 
 
 DAY = 86400.0

@@ -10,14 +10,18 @@ from typing import Any
 
 import sqlite_utils
 
-SOURCES = ("ad", "link", "direct")
+SOURCES = ("ad", "link", "comment", "direct")
+CHANNELS = ("messenger", "instagram")
 
 
 def source_kind(source: dict | None) -> str:
-    """'ad' (a click-to-Messenger ad), 'link' (an m.me link or a ref), or 'direct'."""
+    """'ad' (a click-to-Messenger ad), 'link' (an m.me link or a ref), 'comment' (a private
+    reply to a comment under a post), or 'direct'."""
     source = source or {}
     if source.get("ad_id") or str(source.get("source", "")).upper() == "ADS":
         return "ad"
+    if source.get("type") == "comment":
+        return "comment"
     if source.get("ref") or source.get("source"):
         return "link"
     return "direct"
@@ -34,6 +38,7 @@ def search(
     stage: str | None = None,
     label: str | None = None,
     source: str | None = None,
+    channel: str | None = None,
     q: str | None = None,
     since: float | None = None,
     until: float | None = None,
@@ -54,6 +59,9 @@ def search(
             "EXISTS (SELECT 1 FROM labels l WHERE l.conversation_id = c.id AND l.label = ?)"
         )
         params.append(label)
+    if channel:
+        where.append("c.channel = ?")
+        params.append(channel)
     if since is not None:
         where.append("c.created_at >= ?")
         params.append(since)
@@ -75,7 +83,7 @@ def search(
         "c.created_at, c.language, c.bot_paused, c.opted_out, "
         "(SELECT group_concat(label, char(31)) FROM "
         "  (SELECT label FROM labels WHERE conversation_id = c.id ORDER BY at, label) AS l), "
-        "c.picture FROM conversations c"
+        "c.picture, c.channel FROM conversations c"
     )
     if where:
         sql += " WHERE " + " AND ".join(where)
@@ -92,6 +100,7 @@ def search(
                 "labels": r[12].split("\x1f") if r[12] else [], "updated_at": r[6],
                 "source": src, "created_at": r[8], "language": r[9],
                 "bot_paused": bool(r[10]), "opted_out": bool(r[11]), "picture": r[13],
+                "channel": r[14] or "messenger",
             }
         )  # fmt: skip
         if limit and len(out) >= limit:
@@ -152,7 +161,7 @@ def csv_table(rows: Sequence[dict[str, Any]], fmt_time) -> list[list[Any]]:
     Every cell goes through ``csv_cell``: customers write the answers, names and refs."""
     keys = answer_keys(rows)
     header = ["conversation_id", "psid", "name", "stage", "score", "labels", "source", "ref",
-              "ad_id", "created_at", "updated_at", "picture", *keys]  # fmt: skip
+              "ad_id", "created_at", "updated_at", "picture", "channel", "post_id", *keys]  # fmt: skip
     table: list[list[Any]] = [[csv_cell(h) for h in header]]
     for r in rows:
         src = r["source"]
@@ -167,7 +176,8 @@ def csv_table(rows: Sequence[dict[str, Any]], fmt_time) -> list[list[Any]]:
                 r["conversation_id"], r["psid"], _name(r), r["stage"], r["score"],
                 ", ".join(r["labels"]), source_kind(src), src.get("ref") or "",
                 src.get("ad_id") or "", fmt_time(r["created_at"]), fmt_time(r["updated_at"]),
-                r.get("picture") or "",
+                r.get("picture") or "", r.get("channel") or "messenger",
+                src.get("post_id") or "",
                 *["" if a is None else a for a in answers],
             ]
         )  # fmt: skip
@@ -196,8 +206,13 @@ def stats(
     sources: Counter[str] = Counter()
     refs: Counter[str] = Counter()
     total = 0
-    for cid, stage, source in db.execute("SELECT id, stage, source FROM conversations"):
+    channel_of: dict[int, str] = {}
+    post_of: dict[int, str] = {}
+    for cid, stage, source, channel in db.execute(
+        "SELECT id, stage, source, channel FROM conversations"
+    ):
         total += 1
+        channel_of[cid] = channel or "messenger"
         current[stage] += 1
         furthest[cid] = rank.get(stage, 0)
         if stage == lost:
@@ -205,7 +220,9 @@ def stats(
         src = json.loads(source or "{}")
         kind = source_kind(src)
         sources[kind] += 1
-        if kind != "direct":
+        if kind == "comment":
+            post_of[cid] = str(src.get("post_id") or "?")
+        elif kind != "direct":
             refs[str(src.get("ref") or src.get("ad_id") or "?")] += 1
     for cid, stage in db.execute("SELECT conversation_id, to_stage FROM stage_changes"):
         if stage == lost:
@@ -221,6 +238,29 @@ def stats(
     ]
     handoffs = dict(db.execute("SELECT status, count(*) FROM queue GROUP BY status").fetchall())
     converted = reached.get(won, 0) if won in rank else None
+    won_rank = rank.get(won) if won else None
+
+    def split(of: dict[int, str], keys: Sequence[str] = ()) -> dict[str, dict[str, Any]]:
+        """Leads and the funnel per channel (or per post): which brought the sales."""
+        out: dict[str, dict[str, Any]] = {k: {"leads": 0, "reached": {}} for k in keys}
+        for cid, key in of.items():
+            part = out.setdefault(key, {"leads": 0, "reached": {}})
+            part["leads"] += 1
+            for i, s in enumerate(order):
+                if furthest.get(cid, 0) >= i:
+                    part["reached"][s] = part["reached"].get(s, 0) + 1
+        for part in out.values():
+            part["reached"] = {s: part["reached"].get(s, 0) for s in order}
+            n = part["reached"].get(won, 0) if won_rank is not None else None
+            part["converted"] = n
+            part["conversion_rate"] = (
+                round(n / part["leads"], 4)
+                if n and part["leads"]
+                else (0.0 if n == 0 and part["leads"] else None)
+            )
+        return out
+
+    posts = split(post_of)
     return {
         "leads": total,
         "stages": {s: current.get(s, 0) for s in pipeline}
@@ -233,7 +273,12 @@ def stats(
         ),
         "median_first_response_seconds": round(statistics.median(times), 1) if times else None,
         "responses": len(times),
-        "sources": {k: sources.get(k, 0) for k in SOURCES},
+        # "comment" only once a comment brought a lead (the older three are always there)
+        "sources": {k: sources.get(k, 0) for k in SOURCES if k != "comment" or sources[k]},
         "refs": dict(refs.most_common(10)),
         "handoffs": handoffs,
+        "channels": split(channel_of, CHANNELS),
+        "posts": dict(
+            sorted(posts.items(), key=lambda kv: (-(kv[1]["converted"] or 0), -kv[1]["leads"]))[:20]
+        ),
     }

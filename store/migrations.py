@@ -233,3 +233,49 @@ def m005_names(db: sqlite_utils.Database) -> None:
         ALTER TABLE conversations ADD COLUMN name_error TEXT
         """,
     )
+
+
+@migrations()
+def m006_channels(db: sqlite_utils.Database) -> None:
+    """One inbox: the channel of each conversation, replies that are not Send API messages
+    (private replies to comments, public comment replies, hiding), and Page comments."""
+    _run(
+        db,
+        """
+        -- messenger | instagram
+        ALTER TABLE conversations ADD COLUMN channel TEXT NOT NULL DEFAULT 'messenger';
+        -- where the sender posts the row (NULL: me/messages to the row's psid) and to whom
+        -- (JSON, e.g. {"comment_id": "…"} for a private reply)
+        ALTER TABLE outbox ADD COLUMN endpoint TEXT;
+        ALTER TABLE outbox ADD COLUMN recipient TEXT;
+        CREATE TABLE comments (
+            id INTEGER PRIMARY KEY,
+            comment_id TEXT NOT NULL UNIQUE,
+            channel TEXT NOT NULL,          -- facebook | instagram
+            page_id TEXT NOT NULL DEFAULT '',
+            post_id TEXT NOT NULL DEFAULT '',
+            parent_id TEXT,
+            from_id TEXT,                   -- Meta's id of the commenter (not a PSID on Facebook)
+            from_name TEXT,
+            text TEXT,
+            permalink TEXT,
+            created_at REAL NOT NULL,       -- when the comment was written (Meta's time)
+            received_at REAL NOT NULL,
+            -- new | replying | replied | skipped | failed | deleted | own
+            status TEXT NOT NULL DEFAULT 'new',
+            reason TEXT,                    -- why skipped or failed: no_rule, too_old, 10900 …
+            rule INTEGER,                   -- the comments: rule that answered it (0-based)
+            flow TEXT,                      -- the flow to run when the customer answers
+            language TEXT,
+            hidden INTEGER NOT NULL DEFAULT 0,
+            psid TEXT,                      -- learnt from the private reply's answer
+            conversation_id INTEGER REFERENCES conversations(id),
+            private_outbox_id INTEGER REFERENCES outbox(id),
+            public_outbox_id INTEGER REFERENCES outbox(id),
+            public_reply_id TEXT            -- the id of our public reply
+        );
+        CREATE INDEX comments_conversation ON comments(conversation_id)
+            WHERE conversation_id IS NOT NULL;
+        CREATE INDEX comments_post ON comments(post_id)
+        """,
+    )

@@ -10,6 +10,11 @@ import sqlite_utils
 from store.db import write_tx
 
 METADATA_PREFIX = "barta:outbox:"  # sent as message.metadata, returned in the echo
+# Rows that are no Send API message to a customer: POSTed to their own endpoint.
+PRIVATE_REPLY = "private_reply"  # me/messages with recipient {comment_id}
+COMMENT_REPLY = "comment_reply"  # <comment id>/comments (Instagram: /replies)
+HIDE = "hide"  # <comment id> with is_hidden (Instagram: hide)
+COMMENT_KINDS = (PRIVATE_REPLY, COMMENT_REPLY, HIDE)
 
 
 def enqueue(
@@ -21,15 +26,23 @@ def enqueue(
     *,
     sender: str = "bot",
     kind: str = "message",
+    endpoint: str | None = None,
+    recipient: dict | None = None,
 ) -> int:
-    """Queue one Send API body (without recipient); call inside the caller's write_tx."""
+    """Queue one Send API body (without recipient); call inside the caller's write_tx.
+
+    ``endpoint`` and ``recipient`` are for the rows that are not a message to ``psid``
+    (COMMENT_KINDS: a private reply to a comment, a public comment reply, hiding one);
+    their ``psid`` is a key that keeps them in order (``comment:<comment id>``).
+    """
     cur = db.conn.execute(
-        "INSERT INTO outbox (conversation_id, psid, kind, body, sender, next_at, created_at) "
-        "VALUES (?, ?, ?, ?, ?, ?, ?)",
+        "INSERT INTO outbox (conversation_id, psid, kind, body, sender, next_at, created_at, "
+        "endpoint, recipient) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
         (
             conversation_id, psid, kind,
             json.dumps(body, ensure_ascii=False, separators=(",", ":")),
-            sender, now, now,
+            sender, now, now, endpoint,
+            None if recipient is None else json.dumps(recipient, separators=(",", ":")),
         ),
     )  # fmt: skip
     assert cur.lastrowid is not None
@@ -60,15 +73,19 @@ def next_due_at(db: sqlite_utils.Database, after: float = 0.0) -> float | None:
 def head(db: sqlite_utils.Database, psid: str) -> dict | None:
     """The oldest pending reply of one customer."""
     row = db.conn.execute(
-        "SELECT id, conversation_id, psid, kind, body, sender, attempts, next_at FROM outbox "
-        "WHERE psid = ? AND status = 'pending' ORDER BY id LIMIT 1",
+        "SELECT id, conversation_id, psid, kind, body, sender, attempts, next_at, endpoint, "
+        "recipient FROM outbox WHERE psid = ? AND status = 'pending' ORDER BY id LIMIT 1",
         (psid,),
     ).fetchone()
     if row is None:
         return None
-    keys = ("id", "conversation_id", "psid", "kind", "body", "sender", "attempts", "next_at")
+    keys = (
+        "id", "conversation_id", "psid", "kind", "body", "sender", "attempts", "next_at",
+        "endpoint", "recipient",
+    )  # fmt: skip
     out = dict(zip(keys, row, strict=True))
     out["body"] = json.loads(out["body"])
+    out["recipient"] = json.loads(out["recipient"]) if out["recipient"] else None
     return out
 
 
@@ -140,6 +157,15 @@ def fail_pending(db: sqlite_utils.Database, psid: str, error: str, code: int | N
             "WHERE psid = ? AND status = 'pending'",
             (error[:1000], code, psid),
         )
+    return cur.rowcount
+
+
+def cancel_pending(db: sqlite_utils.Database, psid: str, error: str) -> int:
+    """Drop the pending rows of one key (a removed comment's replies); inside a write_tx."""
+    cur = db.conn.execute(
+        "UPDATE outbox SET status = 'failed', error = ? WHERE psid = ? AND status = 'pending'",
+        (error[:1000], psid),
+    )
     return cur.rowcount
 
 

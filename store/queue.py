@@ -166,7 +166,7 @@ def waiting(db: sqlite_utils.Database, now: float) -> list[dict[str, Any]]:
     rows = db.conn.execute(
         "SELECT q.id, q.conversation_id, c.psid, c.name, c.stage, c.score, q.reason, q.status, "
         "q.claimed_by, q.created_at, c.answers, q.priority, c.source, q.answer_by, c.language, "
-        "q.unread, q.last_message, c.window_note, c.orders, c.picture "
+        "q.unread, q.last_message, c.window_note, c.orders, c.picture, c.channel "
         "FROM queue q JOIN conversations c ON c.id = q.conversation_id "
         "WHERE q.status IN ('waiting', 'claimed') "
         "ORDER BY q.status = 'claimed', q.priority DESC, q.unread DESC, c.score DESC, "
@@ -183,7 +183,7 @@ def waiting(db: sqlite_utils.Database, now: float) -> list[dict[str, Any]]:
                 "waiting_seconds": round(now - r[9], 1), "answers": json.loads(r[10] or "{}"),
                 "priority": "high" if r[11] else "normal", "source": json.loads(r[12] or "{}"),
                 "answer_by": r[13], "language": r[14], "unread": bool(r[15]),
-                "last_message": r[16], "channel": "messenger", "picture": r[19],
+                "last_message": r[16], "channel": r[20] or "messenger", "picture": r[19],
                 "window_note": r[17], "orders": r[18],
             }
         )  # fmt: skip

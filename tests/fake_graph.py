@@ -29,6 +29,14 @@ def fixture(name: str) -> dict:
     return json.loads((FIXTURES / "send_api" / "responses" / f"{name}.json").read_text("utf-8"))
 
 
+COMMENTER_PSID = "7012345678901234"  # the PSID of private_reply_success_response.json
+
+
+def more_fixture(name: str) -> dict:
+    """A response of fixtures/messenger/more/: {"http_status": N, "body": {...}}."""
+    return json.loads((FIXTURES / "more" / f"{name}.json").read_text("utf-8"))
+
+
 def profile_case(name: str) -> dict:
     """A response of more/user_profile_responses.json: {"http_status": N, "body": {...}}."""
     data = json.loads((FIXTURES / "more" / "user_profile_responses.json").read_text("utf-8"))
@@ -51,6 +59,11 @@ class FakeGraph:
         self.lock = threading.RLock()  # predicates of wait_for read under it
         self.changed = threading.Condition(self.lock)
         self._ids = itertools.count(1)
+        # private replies (recipient.comment_id): comment id -> the commenter's PSID Meta
+        # answers with; a second private reply to one comment is refused with 10900
+        self.commenters: dict[str, str] = {}
+        self.private_replied: set[str] = set()
+        self.comment_script: dict[str, deque[dict]] = {}  # comment id -> next responses
         self._port = port
         self.server: ThreadingHTTPServer | None = None
         self._starting = threading.Lock()
@@ -126,10 +139,35 @@ class FakeGraph:
             return 400, {"error": {"code": 100, "message": "bad json"}}
         token = (query.get("access_token") or [""])[0]
         psid = (body.get("recipient") or {}).get("id")
+        comment_id = (body.get("recipient") or {}).get("comment_id")
+        parts = [p for p in path.split("/") if p]
         with self.lock:
             record = {"path": path, "token": token, "body": body, "psid": psid, "at": time.time()}
+            if comment_id is not None:
+                record["comment_id"] = comment_id
+            target = comment_id or (parts[-2] if len(parts) >= 2 else None)
             if token != self.token:
                 response = fixture("error_token_invalid_190")
+            elif target in self.comment_script and self.comment_script[target]:
+                response = self.comment_script[target].popleft()
+            elif comment_id is not None:  # a private reply
+                if comment_id in self.private_replied:
+                    response = more_fixture("private_reply_error_already_replied_10900")
+                else:
+                    self.private_replied.add(comment_id)
+                    response = {
+                        "http_status": 200,
+                        "body": {
+                            "recipient_id": self.commenters.get(comment_id, COMMENTER_PSID),
+                            "message_id": f"m_fake_{next(self._ids)}",
+                        },
+                    }
+            elif parts[-1:] in (["comments"], ["replies"]):  # a public reply
+                response = {"http_status": 200, "body": {"id": f"{parts[-2]}_r{next(self._ids)}"}}
+            elif parts[-1:] == ["subscribed_apps"]:
+                response = {"http_status": 200, "body": {"success": True}}
+            elif "is_hidden" in body or "hide" in body:  # hide / unhide a comment
+                response = {"http_status": 200, "body": {"success": True}}
             elif psid in self.per_psid and self.per_psid[psid]:
                 response = self.per_psid[psid].popleft()
             elif self.script and path.endswith("/messages"):
@@ -198,13 +236,40 @@ class FakeGraph:
             target.extend(fixture(name) for _ in range(times))
 
     def delivered(self, psid: str | None = None) -> list[dict]:
-        """Message bodies Meta accepted (HTTP 200), in the order they arrived."""
+        """Message bodies Meta accepted (HTTP 200), in the order they arrived (not the
+        private replies nor the public comment replies)."""
         with self.lock:
             return [
                 r["body"] for r in self.requests
-                if r["status"] == 200 and "message" in r["body"]
-                and (psid is None or r["psid"] == psid)
+                if r["status"] == 200 and "message" in r["body"] and "comment_id" not in r
+                and r["path"].endswith("/messages") and (psid is None or r["psid"] == psid)
             ]  # fmt: skip
+
+    def private_replies(self, comment_id: str | None = None) -> list[dict]:
+        """Every private reply asked for (``recipient.comment_id``), accepted or not."""
+        with self.lock:
+            return [
+                r for r in self.requests
+                if "comment_id" in r and (comment_id is None or r["comment_id"] == comment_id)
+            ]  # fmt: skip
+
+    def comment_calls(self, last: str) -> list[dict]:
+        """Requests to a comment's endpoint: ``comments`` / ``replies`` (public replies) or
+        ``hide`` (POST /<comment id> with is_hidden / hide)."""
+        with self.lock:
+            out = []
+            for r in self.requests:
+                parts = [p for p in r["path"].split("/") if p]
+                if last == "hide" and ("is_hidden" in r["body"] or "hide" in r["body"]):
+                    out.append(r)
+                elif parts[-1:] == [last]:
+                    out.append(r)
+            return out
+
+    def refuse_comment(self, comment_id: str, response: dict, times: int = 1) -> None:
+        """Answer the next calls about ``comment_id`` with ``response``."""
+        with self.lock:
+            self.comment_script.setdefault(comment_id, deque()).extend([response] * times)
 
     def texts(self, psid: str | None = None) -> list[str]:
         out = []

@@ -16,6 +16,7 @@ from typing import Any
 
 from bot.book import checks, golden, loader, parts, readers, steps
 from bot.book.attachments import compile_attachments
+from bot.book.comments import compile_comments
 from bot.book.context import Context
 from bot.book.intents import INTENT_ACTIONS, compile_intents
 from bot.book.loader import Map, Problem, Seq
@@ -80,7 +81,8 @@ DEFAULT_STAGES = (
 )
 
 SECTIONS = tuple(
-    "settings stages intents flows followups greeting ice_breakers menu canned tests attachments".split()
+    "settings stages intents flows followups greeting ice_breakers menu canned tests attachments"
+    " comments".split()
 )
 
 
@@ -304,6 +306,7 @@ def compile_book(c: Context, tree: loader.Tree) -> FlowBook:
         tree.files,
         tests=golden.read(root.get("tests"), where("tests"), r, [s.id for s in stages]),
         attachments=compile_attachments(c, root.get("attachments"), where("attachments")),
+        comments=compile_comments(c, root.get("comments"), where("comments")),
     )
     checks.cross_check(book, c.refs, r)
     return book

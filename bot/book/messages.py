@@ -300,6 +300,29 @@ MESSAGES: dict[str, str] = {
     "can be included",
     "include.not_file": "include {path}: not a regular file",
     "include.too_big": "include {path}: the file is larger than 2 MB",
+    # --- comments: (bot.book.comments) ------------------------------------------------------
+    "comments.many": "{count} comments rules; keep it to {most} at most (the first that fits wins)",
+    "comments.post_id": (
+        "{value!r} is not a post id: write the number in the post's link (like "
+        "122145678901234567), or all"
+    ),
+    "comments.nothing": (
+        "comments rule {n} does nothing: give it private:, reply: or hide_phone: true"
+    ),
+    "comments.match_empty": "match: needs at least one word (leave match: out to answer every comment)",
+    "comments.reply_empty": "reply: needs at least one text",
+    "comments.flow_needs_private": (
+        "flow: runs when the customer answers the private message, but this rule sends none: "
+        "add private:"
+    ),
+    "comments.private_instagram": (
+        "the {lang} private text is {size} bytes; Instagram takes at most {limit} bytes in one "
+        "message (a Bangla letter counts 3): shorten it, or add channels: [facebook]"
+    ),
+    "comments.unreachable": (
+        "comments rule {n} never answers anything: the rule on line {line} already answers "
+        "every comment of these posts"
+    ),
 }
 
 

@@ -123,6 +123,23 @@ class AttachmentRule:
 
 
 @dataclass(frozen=True)
+class CommentRule:
+    """Which Page comments get what (``comments:``, bot.book.comments): the first rule
+    that fits a comment answers it."""
+
+    match: tuple[str, ...]  # words or phrases; empty: every comment
+    posts: tuple[str, ...]  # post or media ids; empty: every post
+    skip_posts: tuple[str, ...]  # posts the owner turned it off for
+    channels: tuple[str, ...]  # facebook | instagram
+    reply: Mapping[str, tuple[str, ...]]  # public reply variants by language (one at random)
+    private: Text | None  # the one private message
+    flow: str | None  # runs when the customer answers the private message
+    hide_phone: bool  # hide the comment when it shows a phone number
+    file: str = ""
+    line: int = 0
+
+
+@dataclass(frozen=True)
 class Stage:
     id: str
     name: Text
@@ -178,6 +195,7 @@ class FlowBook:
     tests: tuple[Any, ...] = field(default=(), repr=False, compare=False)  # bot.book.golden
     # the owner's attachments: section, by kind (bot.book.attachments); Barta's defaults else
     attachments: Mapping[str, AttachmentRule] = field(default_factory=lambda: EMPTY)
+    comments: tuple[CommentRule, ...] = ()  # the comments: section (bot.book.comments)
 
     def __post_init__(self) -> None:
         starts: dict[str, list[Flow]] = {}

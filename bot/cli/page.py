@@ -8,7 +8,7 @@ import click
 
 from bot import config as settings
 from bot.book.compiler import load_book
-from bot.messenger.profile import _summary, build_profile
+from bot.messenger.profile import _summary, build_profile, permissions_text, subscribed_fields
 
 
 @click.command("setup-page")
@@ -28,9 +28,14 @@ def setup_page(dry_run: bool, flows_path: str | None) -> None:
     base = str(values["GRAPH_API_URL"]).rstrip("/")
     url = f"{base}/me/messenger_profile"
     body = json.dumps(profile, ensure_ascii=False, indent=2)
+    fields = subscribed_fields(book)
+    subscribe_url = f"{base}/me/subscribed_apps?subscribed_fields={fields}"
     if dry_run:
         click.echo(f"POST {url}")
         click.echo(body)
+        if book.comments:
+            click.echo(f"POST {subscribe_url}", err=True)
+        _permissions(book)
         return
     token = values.get("MESSENGER_PAGE_TOKEN")
     if not token:
@@ -46,9 +51,32 @@ def setup_page(dry_run: bool, flows_path: str | None) -> None:
     try:
         result = client.set_profile(profile)
     except (GraphError, RequestException) as e:
-        raise click.ClickException(f"Meta refused the profile: {e}") from None
-    finally:
         client.close()
+        raise click.ClickException(f"Meta refused the profile: {e}") from None
     click.echo(f"POST {url}")
     click.echo(body)
     click.echo(f"Set: {_summary(profile)} (Meta answered {json.dumps(result)})")
+    if not book.comments:  # the webhook fields stay as the App Dashboard set them
+        client.close()
+        _permissions(book)
+        return
+    try:  # the Page installs the app for these webhook fields, with feed for comments
+        answer = client.subscribe(fields)
+    except (GraphError, RequestException) as e:
+        raise click.ClickException(
+            f"the profile is set, but Meta refused the webhook subscription ({fields}): {e}. "
+            "The Page token needs pages_manage_metadata (and pages_show_list)."
+        ) from None
+    finally:
+        client.close()
+    click.echo(f"POST {subscribe_url}", err=True)
+    # Meta's sample answers {"success": "true"}, other pages true: both are fine
+    ok = str(answer.get("success")).lower() == "true"
+    click.echo(f"Subscribed: {fields} ({'ok' if ok else json.dumps(answer)})", err=True)
+    _permissions(book)
+
+
+def _permissions(book) -> None:
+    click.echo("Permissions each feature needs (App Review, Advanced Access):", err=True)
+    for line in permissions_text(book):
+        click.echo(line, err=True)

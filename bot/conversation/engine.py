@@ -19,7 +19,7 @@ from zoneinfo import ZoneInfo
 import sqlite_utils
 
 from bot.book.types import FlowBook
-from bot.conversation import hours, runner
+from bot.conversation import comments, hours, runner
 from bot.conversation.decide import decide, matchers
 from bot.conversation.runner import Action, Ask, Handoff, Label, Move, OptOut, Say, Turn
 from bot.conversation.stages import StageMachine
@@ -94,6 +94,11 @@ class Engine:
                     return True
                 first_id = rows[0][0]
                 now = self.clock()
+                if psid.startswith(comments.INBOX_PREFIX):  # a Page comment: no conversation
+                    for _id, _kind, event_json, _attempts in rows:
+                        comments.handle(self.book, db, Event.from_json(event_json), now)
+                    inbox.mark_done(db, [r[0] for r in rows], now)
+                    return True
                 conv = conversations.by_psid(db, psid)
                 if conv is None and not any(r[1] in CREATES for r in rows):
                     # a receipt, reaction or echo of someone we never talked to: no lead
@@ -127,6 +132,8 @@ class Engine:
 
     def _give_up(self, db: sqlite_utils.Database, psid: str) -> None:
         """An event failed for good: apologise once and hand the customer to a human."""
+        if psid.startswith(comments.INBOX_PREFIX):
+            return  # a comment's events: nobody to apologise to (the inbox row says why)
         try:
             with write_tx(db):
                 now = self.clock()
@@ -149,6 +156,8 @@ class Engine:
     def handle(self, db: sqlite_utils.Database, conv: dict, ev: Event, now: float) -> None:
         """Decide and write everything one event causes, inside the caller's transaction."""
         kind = ev.kind
+        if ev.channel != conv.get("channel", "messenger"):  # an Instagram DM (IGSID)
+            conversations.set_channel(db, conv, ev.channel)
         if kind == "echo":
             return self._echo(db, conv, ev, now)
         if kind == "handover":
@@ -177,7 +186,8 @@ class Engine:
                 self._hold(db, conv, _preview(ev), now, standby=ev.standby)
             return None
         turn = self._turn(db, conv, now)
-        self._apply(db, conv, turn, self._message(turn, ev, new), now)
+        out = comments.answered(self.book, turn, ev)  # the flow a private reply named
+        self._apply(db, conv, turn, self._message(turn, ev, new) if out is None else out, now)
         if conv["bot_paused"]:  # handed over just now: the message that did it shows
             queue.note_customer(db, conv["id"], _preview(ev), now)
         return None

@@ -8,9 +8,14 @@ from bot.i18n import format_number, pick
 from bot.messenger.policy import (
     BUTTON_TEXT_LIMIT,
     CARD_TEXT_LIMIT,
+    IG_MAX_QUICK_REPLIES,
+    IG_QUICK_REPLY_TYPES,
+    IG_TEMPLATES,
+    IG_TEXT_BYTES,
     MAX_BUTTONS,
     TEXT_LIMIT,
     TITLE_LIMIT,
+    utf8_len,
 )
 
 
@@ -138,3 +143,55 @@ def ask_body(ask, lang: str, default: str, lead: str = "") -> tuple[dict, str, d
         msg["quick_replies"] = quick
     titles = [q["title"] for q in quick if "title" in q]
     return message(msg), text, ({"quick_replies": titles} if titles else None)
+
+
+# --- Instagram ---------------------------------------------------------------------------
+
+
+def split_bytes(text: str, limit: int = IG_TEXT_BYTES) -> list[str]:
+    """Long text in pieces of at most ``limit`` UTF-8 bytes (Instagram counts bytes: a
+    Bangla letter is three), broken at a line or a space."""
+    parts = []
+    while utf8_len(text) > limit:
+        # the longest prefix that fits, then back to a line or a space in its second half
+        n = len(text.encode("utf-8")[:limit].decode("utf-8", "ignore"))
+        cut = max(text.rfind("\n", 0, n), text.rfind(" ", 0, n))
+        cut = cut if cut > n // 2 else n
+        parts.append(text[:cut].rstrip())
+        text = text[cut:].lstrip()
+    if text:
+        parts.append(text)
+    return parts
+
+
+def for_instagram(body: dict[str, Any]) -> list[dict[str, Any]]:
+    """One outbox body as Instagram takes it: text over 1000 bytes in several messages
+    (quick replies on the last), quick replies of kinds it lacks left out, a template it
+    lacks as its text."""
+    msg = dict(body.get("message") or {})
+    if not msg:
+        return [body]
+    attachment = msg.get("attachment") or {}
+    payload = attachment.get("payload") or {}
+    if attachment.get("type") == "template" and payload.get("template_type") not in IG_TEMPLATES:
+        msg = {"text": payload.get("text") or "…"}
+    if attachment.get("type") == "template" and payload.get("template_type") == "button":
+        text = payload.get("text") or ""
+        if utf8_len(text) > IG_TEXT_BYTES:
+            cut = text.encode("utf-8")[: IG_TEXT_BYTES - 3].decode("utf-8", "ignore") + "…"
+            msg["attachment"] = {**attachment, "payload": {**payload, "text": cut}}
+    quick = [
+        q for q in msg.get("quick_replies") or ()
+        if q.get("content_type", "text") in IG_QUICK_REPLY_TYPES
+    ][:IG_MAX_QUICK_REPLIES]  # fmt: skip
+    msg.pop("quick_replies", None)
+    texts = split_bytes(msg["text"]) if isinstance(msg.get("text"), str) else []
+    if len(texts) > 1:
+        out = [{**body, "message": {"text": t}} for t in texts]
+    else:
+        if texts:
+            msg["text"] = texts[0]
+        out = [{**body, "message": msg}]
+    if quick:
+        out[-1]["message"] = {**out[-1]["message"], "quick_replies": quick}
+    return out

@@ -8,12 +8,14 @@ from collections.abc import Mapping
 from dataclasses import MISSING, dataclass, field, fields
 from typing import Any
 
+from bot.messenger import feed, instagram
+
 log = logging.getLogger(__name__)
 
 # Event kinds the engine knows; anything else is logged and skipped at the webhook.
 KINDS = (
     "message", "postback", "referral", "echo", "read", "delivery",
-    "reaction", "edit", "handover", "optin",
+    "reaction", "edit", "handover", "optin", "comment",
 )  # fmt: skip
 
 
@@ -43,10 +45,13 @@ class Event:
     new_owner_app_id: str | None = None
     previous_owner_app_id: str | None = None
     standby: bool = False  # another app owns the thread: record, never reply
+    channel: str = "messenger"  # messenger | instagram (bot.messenger.instagram)
     extra: Mapping[str, Any] = field(default_factory=dict)
 
     def key(self) -> str:
         """The dedupe key: the mid where Meta gives one, else sender + time + kind."""
+        if self.kind == "comment":  # redeliveries of a comment's add are one event
+            return f"comment:{self.extra.get('dedupe')}"
         if self.kind == "edit":
             return f"edit:{self.mid}:{self.num_edit}"
         if self.kind == "reaction":
@@ -92,8 +97,9 @@ def parse_body(body: Any) -> tuple[list[Event], list[str]]:
     skipped: list[str] = []
     if not isinstance(body, dict):
         return events, ["body is not a JSON object"]
-    if body.get("object") != "page":
-        return events, [f"object {body.get('object')!r} is not supported (Messenger only)"]
+    obj = body.get("object")
+    if obj not in ("page", "instagram"):
+        return events, [f"object {obj!r} is not supported (Messenger and Instagram only)"]
     entries = body.get("entry")
     if not isinstance(entries, list):
         return events, ["no entry list"]
@@ -102,7 +108,11 @@ def parse_body(body: Any) -> tuple[list[Event], list[str]]:
             skipped.append("entry is not an object")
             continue
         page_id = str(entry.get("id", ""))
-        found = False
+        found = "changes" in entry or "field" in entry  # comments (bot.messenger.feed)
+        if found:
+            kwargs, notes = feed.parse_entry(obj, entry)
+            events.extend(Event(**kw) for kw in kwargs)
+            skipped.extend(notes)
         for where, standby in (("messaging", False), ("standby", True)):
             items = entry.get(where)
             if not isinstance(items, list):
@@ -121,6 +131,8 @@ def parse_body(body: Any) -> tuple[list[Event], list[str]]:
                     event, why = None, f"malformed event: {type(e).__name__}: {str(e)[:200]!r}"
                 else:
                     why = "unknown event type" if event is None else ""
+                    if event is not None and obj == "instagram":
+                        event = instagram.adapt(event, raw)
                 if event is None:
                     keys = sorted(raw) if isinstance(raw, dict) else type(raw).__name__
                     skipped.append(f"{why} ({keys})")

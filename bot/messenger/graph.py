@@ -40,6 +40,12 @@ class GraphError(Exception):
     def action(self) -> str:
         return classify(self.code, self.subcode, self.transient, self.http_status)
 
+    def action_for(self, kind: str) -> str:
+        """What to do when an outbox row of ``kind`` failed (comment calls differ)."""
+        if kind in COMMENT_KINDS:
+            return classify_comment(self.code, self.subcode, kind, self.transient, self.http_status)
+        return self.action
+
 
 def classify(
     code: int | None, subcode: int | None, transient: bool = False, status: int = 0
@@ -61,6 +67,32 @@ def classify(
         return RETRY if status >= 500 or status in (0, 429) else DROP
     if code == 10 or 200 <= code <= 299:
         return STOP  # a permission is missing or revoked: an operator must act
+    return DROP
+
+
+# Outbox kinds that are comment calls (store.outbox.COMMENT_KINDS, repeated: no import).
+COMMENT_KINDS = ("private_reply", "comment_reply", "hide")
+# Private replies Meta refuses for good (shared/messenger/MORE.md §2.4, §4.5): already
+# replied (by us, another app or a person), can't reply (blocked, older than 7 days), not
+# replyable, an invalid comment; 100 and 200 also mean "too old or gone" there.
+COMMENT_REFUSED = (10900, 10902, 10903, 100, 200, 2534025)
+
+
+def classify_comment(
+    code: int | None, subcode: int | None, kind: str, transient: bool = False, status: int = 0
+) -> str:
+    """A failed private reply, public comment reply or hide. Never WINDOW, UNREACHABLE or a
+    Page-wide STOP for a missing comment permission: Messenger replies must go on. A public
+    reply is at most once (Meta does not deduplicate them): a doubtful one is not retried."""
+    if code in (4, 17, 32, 341, 613, 80001, 80002, 80006):
+        return SLOW
+    if code == 190:
+        return STOP  # the token is dead: nothing goes
+    if code in COMMENT_REFUSED or (code is not None and 10 <= code <= 299):
+        return DROP
+    doubtful = code in (1, 2, 1200) or transient or (code is None and status >= 500)
+    if doubtful or (code is None and status in (0, 429)):
+        return DROP if kind == "comment_reply" else RETRY
     return DROP
 
 
@@ -105,6 +137,27 @@ class Messenger:
         request = self._prepared(path).copy()
         request.prepare_body(data=None, files=None, json=body)
         resp = self.session.send(request, timeout=TIMEOUT, allow_redirects=False)
+        return self._data(resp)
+
+    def post_once(self, path: str, body: dict[str, Any]) -> dict[str, Any]:
+        """POST to a path used once (a comment's own endpoint): nothing cached for it."""
+        resp = self.session.post(
+            f"{self.base_url}/{path.lstrip('/')}",
+            params={"access_token": self.token},
+            json=body,
+            timeout=TIMEOUT,
+            allow_redirects=False,
+        )
+        return self._data(resp)
+
+    def subscribe(self, fields: str) -> dict[str, Any]:
+        """Install the app on the Page for these webhook fields (``feed`` for comments)."""
+        resp = self.session.post(
+            f"{self.base_url}/me/subscribed_apps",
+            params={"access_token": self.token, "subscribed_fields": fields},
+            timeout=TIMEOUT,
+            allow_redirects=False,
+        )
         return self._data(resp)
 
     def _data(self, resp: requests.Response) -> dict[str, Any]:

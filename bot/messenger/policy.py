@@ -57,3 +57,22 @@ def reply_tag(last_customer_at: float | None, now: float) -> str:
 def in_window(last_customer_at: float | None, now: float) -> bool:
     """Whether the bot may still write: the customer wrote within 24 hours."""
     return last_customer_at is not None and now - last_customer_at < WINDOW
+
+
+# --- Instagram (shared/messenger/MORE.md §4.3), where it differs from Messenger ------------
+IG_TEXT_BYTES = 1000  # a text message, in UTF-8 bytes: about 333 Bangla letters
+IG_MAX_QUICK_REPLIES = 13
+# Quick replies Instagram shows (Facebook-Login setup): text only; the phone and e-mail
+# ones are documented for Instagram Login alone, so they are left out.
+IG_QUICK_REPLY_TYPES = frozenset({"text"})
+# Templates Instagram documents (generic: not on desktop; button: both setups, one 2026
+# report of trouble); anything else goes as text.
+IG_TEMPLATES = frozenset({"generic", "button"})
+
+# --- comments (MORE.md §1-§4) --------------------------------------------------------------
+PRIVATE_REPLY_WINDOW = 7 * 24 * 3600  # a private reply only within 7 days of the comment
+COMMENT_TEXT_LIMIT = 2000  # a public comment reply we post (Instagram allows 2200)
+
+
+def utf8_len(text: str) -> int:
+    return len(text.encode("utf-8"))

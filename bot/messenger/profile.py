@@ -127,3 +127,51 @@ def _summary(profile: dict[str, Any]) -> str:
             count = len(value[0].get("call_to_actions", ())) if value else 0
             parts.append(f"{key} ({locales_}" + (f"; {count} each)" if count else ")"))
     return "; ".join(parts)
+
+
+# --- webhook fields and permissions (shared/messenger/MORE.md §1.1-§1.2, §4.1) ----------------
+
+# What the Page is subscribed to: Messenger's fields, and ``feed`` for comments when the
+# flows answer comments. Instagram's fields are chosen in the App Dashboard (object
+# Instagram); its DMs and comments arrive once the linked Page installed the app.
+MESSAGING_FIELDS = (
+    "messages", "messaging_postbacks", "messaging_referrals", "message_echoes",
+    "message_reactions", "message_reads", "message_deliveries", "messaging_handovers",
+    "standby", "message_edits",
+)  # fmt: skip
+FEED_FIELD = "feed"
+
+# feature -> the permissions (App Review: Advanced Access) and Page tasks it needs
+PERMISSIONS: tuple[tuple[str, tuple[str, ...], str], ...] = (
+    ("Messenger replies", ("pages_messaging", "pages_manage_metadata", "pages_show_list"),
+     "MESSAGING task"),
+    ("comment webhooks (feed)", ("pages_manage_metadata", "pages_show_list"),
+     "CREATE_CONTENT, MANAGE or MODERATE task"),
+    ("private replies to comments", ("pages_messaging",), "MESSAGING task"),
+    ("public comment replies, hiding comments",
+     ("pages_manage_engagement", "pages_read_engagement", "pages_read_user_content"),
+     "MODERATE task"),
+    ("Instagram DMs", ("instagram_basic", "instagram_manage_messages", "pages_manage_metadata",
+                       "pages_show_list", "pages_read_engagement"), "the IG account linked to the Page"),
+    ("Instagram comments and private replies", ("instagram_manage_comments",
+     "pages_read_engagement", "pages_messaging"), "Advanced Access; Human Agent feature"),
+)  # fmt: skip
+
+
+def subscribed_fields(book) -> str:
+    """The comma-separated fields for ``POST /me/subscribed_apps``."""
+    fields = list(MESSAGING_FIELDS)
+    if getattr(book, "comments", ()):
+        fields.append(FEED_FIELD)
+    return ",".join(fields)
+
+
+def permissions_text(book) -> list[str]:
+    """One line per feature: what it needs, for the operator (README's go-live steps)."""
+    comments = bool(getattr(book, "comments", ()))
+    lines = []
+    for feature, perms, task in PERMISSIONS:
+        used = comments or not ("comment" in feature or "hiding" in feature)
+        mark = "" if used else " (not used: flows.yaml has no comments:)"
+        lines.append(f"  {feature}: {', '.join(perms)}; {task}{mark}")
+    return lines

@@ -11,8 +11,8 @@ from concurrent.futures import ThreadPoolExecutor
 
 import requests
 
-from bot.messenger import graph
-from store import conversations, outbox
+from bot.messenger import bodies, graph
+from store import comments, conversations, outbox
 from store.db import claim_sending, connect, release_sending
 from store.dialect import is_pg_url
 
@@ -55,6 +55,7 @@ class Sender:
         # Set each time a worker lets a customer go, after its rows are written: tests wait
         # on it instead of sleeping.
         self.batch_done = threading.Event()
+        self._channels: dict[int, str] = {}  # conversation id -> channel
 
     def _db(self):
         db = getattr(self._local, "db", None)
@@ -163,7 +164,15 @@ class Sender:
             if self.client_factory is None or psid.startswith(SIMULATOR_PREFIX):
                 outbox.mark_kept(db, row["id"], now)
                 continue
+            if row["kind"] in outbox.COMMENT_KINDS:
+                if not self._comment(db, row):
+                    return True
+                continue
             body = dict(row["body"])
+            if row["kind"] == "message" and self._channel(db, row) == "instagram":
+                if not self._instagram(db, psid, row):
+                    return True
+                continue
             if row["kind"] == "message":
                 body["message"] = dict(
                     body["message"], metadata=f"{outbox.METADATA_PREFIX}{row['id']}"
@@ -184,6 +193,80 @@ class Sender:
                 self._retry(db, row, f"network: {type(e).__name__}: {e}")
                 return True
             outbox.mark_sent(db, row["id"], mid, self.clock())
+
+    def _channel(self, db, row: dict) -> str:
+        """The row's conversation's channel (cached: it is set before its first reply is
+        written, and never changes after)."""
+        cid = row["conversation_id"]
+        if not cid:
+            return "messenger"
+        found = self._channels.get(cid)
+        if found is None:
+            got = db.conn.execute("SELECT channel FROM conversations WHERE id = ?", (cid,))
+            one = got.fetchone()
+            found = (one[0] if one else None) or "messenger"
+            if len(self._channels) > 100_000:
+                self._channels.clear()
+            self._channels[cid] = found
+        return found
+
+    def _instagram(self, db, psid: str, row: dict) -> bool:
+        """An Instagram DM: the body as Instagram takes it (text cut at 1000 bytes into
+        parts, cards and buttons it lacks as text); True when the next row may go now."""
+        parts = bodies.for_instagram(row["body"])
+        mid = None
+        try:
+            for i, part in enumerate(parts):
+                if "message" in part:
+                    meta = f"{outbox.METADATA_PREFIX}{row['id']}" if i == len(parts) - 1 else None
+                    if meta:
+                        part = {**part, "message": {**part["message"], "metadata": meta}}
+                mid = self._client().send(psid, part) or mid
+        except graph.GraphError as e:
+            return self._failed(db, row, e)
+        except requests.RequestException as e:
+            self._retry(db, row, f"network: {type(e).__name__}: {e}")
+            return False
+        outbox.mark_sent(db, row["id"], mid, self.clock())
+        return True
+
+    def _comment(self, db, row: dict) -> bool:
+        """A private reply, a public comment reply or a hide; True when the next may go."""
+        body = dict(row["body"])
+        if row["kind"] == outbox.PRIVATE_REPLY:
+            body = {"recipient": row["recipient"], **body}
+            body["message"] = dict(body["message"], metadata=f"{outbox.METADATA_PREFIX}{row['id']}")
+        try:
+            data = self._client().post_once(row["endpoint"] or "me/messages", body)
+        except graph.GraphError as e:
+            action = e.action_for(row["kind"])
+            log.warning("comment call of outbox row %s failed (%s): %s", row["id"], action, e)
+            if action in (graph.RETRY, graph.SLOW, graph.STOP):
+                if action == graph.SLOW:
+                    self.paused_until = self.clock() + min(self.backoff * 4, self.max_backoff)
+                self._retry(db, row, str(e), e.code, e.subcode)
+                return False
+            outbox.mark_failed(db, row["id"], str(e), e.code, e.subcode)
+            comments.failed(db, row["id"], str(e))
+            return True
+        except requests.RequestException as e:
+            if row["kind"] == outbox.COMMENT_REPLY:  # at most once: it may be up already
+                outbox.mark_failed(db, row["id"], f"network (not retried): {e}")
+                return True
+            self._retry(db, row, f"network: {type(e).__name__}: {e}")
+            return False
+        now = self.clock()
+        if row["kind"] == outbox.PRIVATE_REPLY:
+            mid = data.get("message_id")
+            outbox.mark_sent(db, row["id"], mid, now)
+            text = (body.get("message") or {}).get("text")
+            comments.private_sent(db, row["id"], _str(data.get("recipient_id")), mid, text, now)
+        elif row["kind"] == outbox.COMMENT_REPLY:
+            outbox.mark_sent(db, row["id"], _str(data.get("id")), now)
+            comments.public_sent(db, row["id"], _str(data.get("id")), body.get("message"), now)
+        else:
+            outbox.mark_sent(db, row["id"], None, now)
+        return True
 
     def _retry(self, db, row: dict, error: str, code=None, subcode=None) -> None:
         delay = min(self.backoff * 2 ** row["attempts"], self.max_backoff)
@@ -222,3 +305,7 @@ class Sender:
             if row["conversation_id"]:
                 conversations.mark_unreachable(db, row["conversation_id"])
         return True
+
+
+def _str(value: object) -> str | None:
+    return None if value is None else str(value)

@@ -270,6 +270,13 @@ def lead_filters(args: Mapping[str, str], zone: ZoneInfo) -> dict[str, Any]:
             field="source",
             problem="unknown",
         )
+    channel = (args.get("channel") or "").strip() or None
+    if channel is not None and channel not in leads.CHANNELS:
+        raise InvalidInput(
+            f"unknown channel {channel!r}; channels are {', '.join(leads.CHANNELS)}",
+            field="channel",
+            problem="unknown",
+        )
     q = (args.get("q") or "").strip()
     if len(q) > QUERY_LIMIT:
         raise InvalidInput(
@@ -283,6 +290,7 @@ def lead_filters(args: Mapping[str, str], zone: ZoneInfo) -> dict[str, Any]:
         "stage": (args.get("stage") or "").strip() or None,
         "label": " ".join((args.get("label") or "").split()) or None,
         "source": source,
+        "channel": channel,
         "q": q or None,
         "since": _day(args, "from", zone),
         "until": _day(args, "to", zone, end=True),

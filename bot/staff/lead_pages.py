@@ -41,7 +41,12 @@ def overview():
     s = leads.stats(runtime().db(), pipeline())
     funnel = bars([(stage_name(sid), s["reached"][sid]) for sid in s["reached"]])
     now_in = bars([(stage_name(sid), n) for sid, n in s["stages"].items()])
-    source_names = {"ad": _("Ads"), "link": _("Links"), "direct": _("Direct")}
+    source_names = {
+        "ad": _("Ads"),
+        "link": _("Links"),
+        "comment": _("Comments"),
+        "direct": _("Direct"),
+    }
     sources = bars([(source_names[k], v) for k, v in s["sources"].items()])
     refs = bars(list(s["refs"].items()))
     return render_template(

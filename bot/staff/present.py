@@ -97,6 +97,7 @@ def conversation_json(db: sqlite_utils.Database, conv: dict) -> dict[str, Any]:
         "window_note": conv["window_note"],
         "source": conv["source"],
         "source_kind": leads.source_kind(conv["source"]),
+        "channel": conv.get("channel") or "messenger",
         "labels": conversations.labels(db, cid),
         "notes": [{**n, "at": iso(n["at"])} for n in conversations.notes(db, cid)],
         "messages": [_message_json(m) for m in conversations.messages(db, cid)],
@@ -118,6 +119,7 @@ def lead_json(row: dict) -> dict[str, Any]:
         "updated_at": iso(row["updated_at"]),
         "created_at": iso(row["created_at"]),
         "source_kind": leads.source_kind(row["source"]),
+        "channel": row.get("channel") or "messenger",
     }
 
 

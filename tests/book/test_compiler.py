@@ -87,7 +87,7 @@ def test_unknown_top_level_section_is_reported_with_a_suggestion():
     assert found == [
         "flows.yaml:9: unknown key 'folowups' in the main file (did you mean followups?); it may have: "
         "include, settings, stages, intents, flows, followups, greeting, ice_breakers, menu, canned, "
-        "tests, attachments"
+        "tests, attachments, comments"
     ]
 
 

@@ -136,9 +136,16 @@ def test_every_fixture_is_answered_200_and_processed_without_error(app, client, 
 
 
 def test_unusable_shapes_are_skipped_not_stored(client, app):
-    for name in ("dashboard_test_sample.json", "instagram_text_message.json"):
+    for name in ("dashboard_test_sample.json",):
         assert post_webhook(client, fixture_bytes(name)).status_code == 200
     assert inbox_rows(app) == []
+
+
+def test_instagram_messages_are_stored_since_issue_15(client, app):
+    # issue 15 turned Instagram on: what used to be refused is now an Instagram DM
+    assert post_webhook(client, fixture_bytes("instagram_text_message.json")).status_code == 200
+    rows = inbox_rows(app)
+    assert len(rows) == 1 and '"channel":"instagram"' in str(rows[0])
 
 
 def test_a_batch_of_two_entries_stores_all_three_events(client, app):
