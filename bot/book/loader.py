@@ -4,6 +4,9 @@ PyYAML on a ``CSafeLoader`` subclass (LIBRARIES.md §6): scalars are typed the Y
 way, so ``01711223344``, ``10:30``, ``no`` and ``2026-03-01`` stay text; a key written
 twice is a problem naming both lines; every map and list remembers its file and the
 1-based line of each key and item, so any later check can say ``file:line``.
+
+Syntax errors are explained by ``bot.book.syntax``; the size and include limits are
+``bot.book.safety``'s.
 """
 
 from __future__ import annotations
@@ -11,38 +14,20 @@ from __future__ import annotations
 import glob
 import os
 import re
-import stat
 from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
 import yaml
 
-from bot.book.messages import YAML_PLAIN, message, translated
+from bot.book.messages import message
+from bot.book.problem import Problem
+from bot.book.safety import expansion_problem, include_refused
+from bot.book.syntax import raw_line_problems, syntax_problem
 
 # Sections an included file may add to; the rest belong to the main file only.
 MERGED_MAPS = ("flows", "canned")
 MERGED_LISTS = ("intents", "followups", "tests")
-
-
-@dataclass(frozen=True)
-class Problem:
-    """One thing wrong (or worth a look) in the flows, at a file and a 1-based line."""
-
-    file: str
-    line: int
-    message: str
-    severity: str = "error"  # or "warning"; always set
-
-    @property
-    def is_error(self) -> bool:
-        """Whether this problem stops the book from loading (a warning does not)."""
-        return self.severity == "error"
-
-    def __str__(self) -> str:
-        if self.severity == "warning":
-            return f"{self.file}:{self.line}: warning: {self.message}"
-        return f"{self.file}:{self.line}: {self.message}"
 
 
 class Map(dict[Any, Any]):
@@ -179,167 +164,24 @@ def _construct_bool(loader: Any, node: yaml.ScalarNode) -> Any:
 
 FlowLoader = _make_loader(getattr(yaml, "CSafeLoader", yaml.SafeLoader))
 
-# PyYAML's context of an error inside { } or [ ] -> the bracket that opened it and its closer
-_FLOW_BRACKETS = {"flow mapping": ("{", "}"), "flow sequence": ("[", "]")}
-
-
-def _syntax_problem(file: str, text: str, error: yaml.YAMLError) -> Problem:
-    mark = getattr(error, "problem_mark", None)
-    problem = getattr(error, "problem", None) or str(error)
-    context = getattr(error, "context", None) or ""
-    context_mark = getattr(error, "context_mark", None)
-    if "end of stream" in problem and context_mark is not None:
-        mark = context_mark  # where the unclosed quote or bracket begins
-    line = mark.line + 1 if mark is not None else 1
-    bracket = next((b for what, b in _FLOW_BRACKETS.items() if what in context), None)
-    if bracket and context_mark is not None and context_mark.line + 1 < line:
-        # PyYAML notices an unclosed { or [ only on a later line: point at the bracket
-        opened, closer = bracket
-        found = message("yaml.unclosed", opened=opened, line=line, closer=closer)
-        return Problem(file, context_mark.line + 1, found)
-    if "cannot start any token" in problem and mark is not None:
-        lines = text.splitlines()
-        if mark.line < len(lines) and "\t" in lines[mark.line][: mark.column + 1]:
-            problem = "found character '\\t'"  # libyaml does not name the tab
-    if mark is not None and any(
-        needle in problem for needle in ("mapping values are not allowed", "expected ':'")
-    ):
-        missing = _missing_colon(text.splitlines(), mark.line)
-        if missing is not None:
-            return Problem(file, missing[0], message("yaml.missing_colon", key=missing[1]))
-    for needle, plain in YAML_PLAIN:
-        if needle in problem:
-            return Problem(file, line, message("yaml.syntax", problem=translated(plain)))
-    return Problem(file, line, message("yaml.syntax", problem=problem))
-
 
 def parse(text: str, file: str) -> tuple[Any, list[Problem]]:
     """One YAML document → (value, problems); the value is None on a syntax error."""
     loader = FlowLoader(text, file)
-    raw = _raw_line_problems(text, file)
+    raw = raw_line_problems(text, file)
     try:
         node = loader.get_single_node()
-        too_big = _expansion_problem(node, file)
+        too_big = expansion_problem(node, file)
         if too_big is not None:
             return None, [too_big]
         value = loader.construct_document(node) if node is not None else None
     except yaml.YAMLError as e:
-        return None, [*loader.problems, *raw, _syntax_problem(file, text, e)]
+        return None, [*loader.problems, *raw, syntax_problem(file, text, e)]
     except RecursionError:
         return None, [Problem(file, 1, message("yaml.too_deep"))]
     finally:
         loader.dispose()
     return value, [*loader.problems, *raw]
-
-
-# --- mistakes seen only in the raw lines ---------------------------------------------------
-
-_KEY_ONLY = re.compile(r"^\s*(?:-\s+)?([A-Za-z_][A-Za-z0-9_]*)\s*$")
-_VISARGA = re.compile(r"^\s*(?:-\s+)?([A-Za-z_][A-Za-z0-9_]*)\s*ঃ")
-_VALUE_START = ":-[{,"
-_BLOCK = re.compile(r"(?:^|[:\s])[|>][-+0-9]*\s*(?:#.*)?$")  # "say: |" starts a text block
-
-
-def _missing_colon(lines: list[str], at: int) -> tuple[int, str] | None:
-    """A key written without its colon on the line before ``at`` (0-based): (line, key)."""
-    for n in range(min(at, len(lines)) - 1, -1, -1):
-        line = lines[n]
-        if not line.strip() or line.lstrip().startswith("#"):
-            continue
-        found = _KEY_ONLY.match(line)
-        return (n + 1, found.group(1)) if found else None
-    return None
-
-
-def _comment_start(line: str) -> int:
-    """Where a YAML comment begins on ``line`` (-1 for none), quotes minded."""
-    quote = ""
-    last = ""  # the last character outside quotes that is not a space
-    for i, ch in enumerate(line):
-        if quote:
-            if ch == quote:
-                quote = ""
-                last = ch
-            continue
-        if ch in "'\"" and (not last or last in _VALUE_START):
-            quote = ch
-        elif ch == "#" and (i == 0 or line[i - 1] in " \t"):
-            return i
-        elif ch not in " \t":
-            last = ch
-    return -1
-
-
-def _raw_line_problems(text: str, file: str) -> list[Problem]:
-    """A text cut by '#' (a hashtag read as a comment), and 'sayঃ' (a Bangla visarga)."""
-    out: list[Problem] = []
-    block = -1  # the indentation of the key whose | or > text block we are in, else -1
-    for n, line in enumerate(text.splitlines(), 1):
-        indent = len(line) - len(line.lstrip(" "))
-        if block >= 0:
-            if not line.strip() or indent > block:
-                continue  # a line of a | or > block: '#' there is text, not a comment
-            block = -1
-        if _BLOCK.search(line):
-            block = indent
-        visarga = _VISARGA.match(line)
-        if visarga:
-            out.append(Problem(file, n, message("yaml.visarga", key=visarga.group(1))))
-        i = _comment_start(line)
-        if i <= 0:
-            continue
-        before, rest = line[:i].rstrip(), line[i + 1 :]
-        if not rest.strip() or rest[0] in " \t#" or before.endswith(tuple(_VALUE_START)):
-            continue  # an ordinary comment, "# like this"
-        if ":" not in before and not before.lstrip().startswith("-"):
-            continue
-        out.append(Problem(file, n, message("text.hash_cut", rest=rest.strip()[:40])))
-    return out
-
-
-MAX_VALUES = 100_000  # values of one file once its aliases are expanded; flows hold far fewer
-
-
-def _expansion_problem(root: Any, file: str) -> Problem | None:
-    """An error when the document, its ``*aliases`` expanded, holds more than MAX_VALUES
-    values (the "billion laughs": 1.7 KB of anchors that expand to gigabytes).
-
-    PyYAML's composer shares an aliased node instead of copying it, so the tree it builds
-    is small; this counts what every later walk over it would visit, each node once
-    (memoised, iteratively: no recursion to exhaust), and stops at the limit."""
-    if root is None:
-        return None
-    size: dict[int, int] = {}
-    on_path: set[int] = set()
-    stack: list[tuple[Any, bool]] = [(root, False)]
-    while stack:
-        node, done = stack.pop()
-        key = id(node)
-        children = _children(node)
-        if done:
-            on_path.discard(key)
-            total = 1 + sum(size[id(c)] for c in children)
-            if total > MAX_VALUES:
-                found = message("yaml.too_big", limit=f"{MAX_VALUES:,}")
-                return Problem(file, node.start_mark.line + 1, found)
-            size[key] = total
-            continue
-        if key in size:
-            continue
-        if key in on_path:  # an alias inside its own anchor: endless
-            return Problem(file, node.start_mark.line + 1, message("yaml.recursive"))
-        on_path.add(key)
-        stack.append((node, True))
-        stack.extend((c, False) for c in children if id(c) not in size)
-    return None
-
-
-def _children(node: Any) -> list[Any]:
-    if isinstance(node, yaml.MappingNode):
-        return [n for pair in node.value for n in pair]
-    if isinstance(node, yaml.SequenceNode):
-        return list(node.value)
-    return []
 
 
 # --- files and includes --------------------------------------------------------------------
@@ -440,7 +282,7 @@ def _includes(
             paths = [full]
         for path in paths:
             real = os.path.realpath(path)
-            refused = _outside(real, top, pattern)
+            refused = include_refused(real, top, pattern)
             if refused:
                 problems.append(Problem(file, line, refused))
                 continue
@@ -460,30 +302,6 @@ def _includes(
             if sub is not None:
                 _merge(root, sub, problems)
                 seen.update(os.path.realpath(f) for f in files)
-
-
-MAX_FILE = 2 * 1024 * 1024  # bytes of one flows file
-
-
-def _outside(real: str, top: str, path: str) -> str | None:
-    """Why an include may not be read, or None: only regular files inside
-    the folder of the main flows file, symlinks resolved (no ``../../etc/passwd``, no
-    ``/dev/zero``, no FIFO that would hang the read)."""
-    try:
-        inside = os.path.commonpath([real, top]) == top
-    except ValueError:  # another drive
-        inside = False
-    if not inside:
-        return message("include.outside", path=path)
-    try:
-        st = os.stat(real)
-    except OSError:
-        return None  # missing: reported as "file not found" when read
-    if not stat.S_ISREG(st.st_mode):
-        return message("include.not_file", path=path)
-    if st.st_size > MAX_FILE:
-        return message("include.too_big", path=path)
-    return None
 
 
 def _merge(root: Map, sub: Map, problems: list[Problem]) -> None:

@@ -12,7 +12,7 @@ from typing import TypeAlias
 from bot.book.intents import builtin_intent
 from bot.book.types import FlowBook, Intent, Step
 from bot.conversation import runner
-from bot.conversation.runner import Action, Ask, Handoff, OptOut, Say, Turn
+from bot.conversation.turn import Action, Ask, Handoff, OptOut, Say, Turn
 from bot.i18n import gettext as _
 from bot.messenger.events import Event
 from bot.text import norm

@@ -15,7 +15,7 @@ from bot.conversation.choices import FILLERS, OPENER_STARTS, OPENERS, key_of, na
 from bot.text import norm
 
 if TYPE_CHECKING:
-    from bot.conversation.runner import Turn
+    from bot.conversation.turn import Turn
 
 
 def correction(text: str) -> str | None:

@@ -13,7 +13,7 @@ from typing import Any
 from bot.book.attachments import DEFAULT_DO
 from bot.book.types import FlowBook, Step
 from bot.conversation import runner
-from bot.conversation.runner import Action, Handoff, Say, Turn
+from bot.conversation.turn import Action, Handoff, Say, Turn
 from bot.i18n import N_
 from bot.i18n import gettext as _
 from bot.messenger import policy

@@ -23,7 +23,7 @@ from bot.conversation.acts import (  # noqa: F401  (matchers: the engine's impor
     start,
     start_new,
 )
-from bot.conversation.runner import Action, Ask, Handoff, Say, Turn
+from bot.conversation.turn import Action, Ask, Handoff, Say, Turn
 from bot.i18n import N_
 from bot.i18n import gettext as _
 from bot.messenger import policy

@@ -8,213 +8,25 @@ kept by name (flow id, ask id), so an edited flows.yaml never points into the wr
 from __future__ import annotations
 
 import logging
-import re
-import string
-from collections.abc import Callable, Iterable, Mapping
-from dataclasses import dataclass, field
-from datetime import date, datetime
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from datetime import datetime
 from typing import Any, TypeAlias
-from zoneinfo import ZoneInfo
 
-from babel.dates import format_date
-
-from bot.book.types import DISTRICT_PARTS, Button, Card, FlowBook, Step, Text
+from bot.book.types import FlowBook, Step
 from bot.conversation import choices
-from bot.i18n import bn_digits, format_number, pick
+from bot.conversation.render import render
+from bot.conversation.turn import Action, Ask, Handoff, Label, Move, Say, Turn
+
+# The Turn, its Actions and the texts live in turn.py and render.py; engine.py still takes
+# them from here (``runner.render``, ``from bot.conversation.runner import OptOut``).
+from bot.conversation.turn import OptOut as OptOut
+from bot.i18n import pick
 from bot.text import validators
 
 log = logging.getLogger(__name__)
 
 MAX_STEPS = 200  # a goto loop in an owner's flows must not hang the engine
-
-
-@dataclass(frozen=True)
-class Say:
-    text: str = ""
-    image: str | None = None
-    buttons: tuple[Button, ...] = ()
-    cards: tuple[Card, ...] = ()
-
-
-@dataclass(frozen=True)
-class Ask:
-    step: Step  # of kind "ask"
-    text: str
-    retry: bool = False  # asked again after an invalid answer
-
-
-@dataclass(frozen=True)
-class Move:
-    stage: str
-    cause: str
-
-
-@dataclass(frozen=True)
-class Handoff:
-    text: str | None  # None: the engine's default, which says when staff will answer
-    reason: str
-    priority: str = "normal"
-
-
-@dataclass(frozen=True)
-class Label:
-    name: str
-
-
-@dataclass(frozen=True)
-class OptOut:
-    pass
-
-
-# What deciding a message leads to; the engine turns each into rows.
-Action: TypeAlias = Say | Ask | Move | Handoff | Label | OptOut
-
-
-@dataclass
-class Turn:
-    """The mutable working state of one conversation while one message is handled."""
-
-    language: str
-    answers: dict[str, Any]
-    score: int
-    stage: str
-    flow: str | None
-    step: str | None
-    retries: int = 0
-    labels: set[str] = field(default_factory=set)
-    state: dict[str, Any] = field(default_factory=dict)  # scores per step, flows done
-    first_name: str = ""
-    now: datetime | None = None
-    can_move: Callable[[str, str], bool] = lambda current, target: True
-
-    @classmethod
-    def from_conversation(
-        cls,
-        conv: Mapping[str, Any],
-        *,
-        language: str,
-        now: datetime,
-        labels: Iterable[str] = (),
-        can_move: Callable[[str, str], bool] | None = None,
-    ) -> Turn:
-        """The working state of a stored conversation row; ``language`` when it has none."""
-        turn = cls(
-            language=conv["language"] or language,
-            answers=conv["answers"],
-            score=conv["score"],
-            stage=conv["stage"],
-            flow=conv["flow"],
-            step=conv["step"],
-            retries=conv["retries"],
-            labels=set(labels),
-            state=conv["state"],
-            first_name=(conv["name"] or "").split(" ")[0],
-            now=now,
-        )
-        if can_move is not None:
-            turn.can_move = can_move
-        return turn
-
-
-# --- texts -----------------------------------------------------------------------------
-
-
-class _Values(dict):
-    def __missing__(self, key: str) -> str:
-        return "{" + key + "}"
-
-
-def render(book: FlowBook, turn: Turn, text: Text | str | None) -> str:
-    """The owner's text in the customer's language with ``{placeholders}`` filled."""
-    raw = pick(text, turn.language, book.settings.languages[0])
-    if "{" not in raw:
-        return raw
-    if not turn.first_name:  # no name gap: "Hello {first_name}!" -> "Hello!"
-        raw = raw.replace(" {first_name}", "{first_name}")
-        if not turn.answers.get("name"):
-            raw = raw.replace(" {name}", "{name}")
-    values = _Values()
-    s = book.settings
-    for key, value in s.extra.items():
-        if isinstance(value, Mapping):
-            values[key] = pick(value, turn.language)
-        elif isinstance(value, int | float) and not isinstance(value, bool):
-            values[key] = _setting_number(value, turn.language)  # ৭০ to a Bangla customer
-        else:
-            values[key] = value
-    values["business"] = pick(s.business, turn.language, s.languages[0])
-    values["currency"] = s.currency
-    values["timezone"] = s.timezone
-    values["first_name"] = turn.first_name
-    values["name"] = turn.first_name
-    values["score"] = turn.score
-    values["qualify_score"] = _setting_number(s.qualify_score, turn.language)
-    for key in book.district_answers:
-        for part in DISTRICT_PARTS:
-            values[f"{key}_{part}"] = ""  # no Dhaka area given: nothing, not "{area_area}"
-    for key, value in turn.answers.items():
-        values[key] = _answer_text(book, key, value, turn.language, turn.now)
-    if book.district_answers:
-        raw = _drop_empty(raw, values)
-    try:
-        out = string.Formatter().vformat(raw, (), values)
-    except (ValueError, IndexError, AttributeError):
-        return raw  # a stray brace in an owner's text is shown as written
-    return (
-        " ".join(out.split(" ")) if turn.first_name else out.replace(" !", "!").replace("  ", " ")
-    )
-
-
-def _drop_empty(raw: str, values: Mapping[str, Any]) -> str:
-    """No gap where a placeholder is empty (no Dhaka area given): "{area_area}, {area}" →
-    "{area}", "to {area_area} now" → "to now"; the comma or space beside it goes too."""
-    for name, value in values.items():
-        field = "{" + name + "}"
-        if value != "" or field not in raw:
-            continue
-        raw = re.sub(r"\s*" + re.escape(field) + r"\s*,\s*", " ", raw)
-        raw = re.sub(r"\s*,\s*" + re.escape(field), "", raw)
-        raw = re.sub(r"(^|\s)" + re.escape(field) + r"\s*", r"\1", raw)
-        raw = raw.replace(field, "")
-    return raw.strip()
-
-
-def _setting_number(value: float | int, lang: str) -> str:
-    """A number from settings as the owner wrote it, in Bangla digits for Bangla."""
-    return bn_digits(str(value)) if lang == "bn" else str(value)
-
-
-def _answer_text(
-    book: FlowBook, key: str, value: Any, lang: str, now: datetime | None = None
-) -> str:
-    if isinstance(value, str) and key in book.date_answers:
-        return format_day(value, lang, book.settings.timezone, now)
-    if isinstance(value, bool):
-        return {True: {"bn": "হ্যাঁ", "en": "yes"}, False: {"bn": "না", "en": "no"}}[value][
-            "bn" if lang == "bn" else "en"
-        ]
-    if isinstance(value, int | float):
-        return format_number(value, lang)
-    if value is None:
-        return ""
-    return str(value)
-
-
-def format_day(iso: str, lang: str, timezone: str, now: datetime | None = None) -> str:
-    """A saved date ("2026-11-30") as the customer reads it: "৩০ নভেম্বর" / "30 November",
-    with the year only when it is not this year in the business's timezone. The saved
-    answer stays ISO (answers, API, CSV and expressions use it); only texts show this.
-    A value that is not an ISO date is shown as saved."""
-    try:
-        day = date.fromisoformat(iso)
-    except ValueError:
-        return iso
-    zone = ZoneInfo(timezone)
-    this_year = (now.astimezone(zone) if now else datetime.now(zone)).year
-    pattern = "d MMMM" if day.year == this_year else "d MMMM y"
-    if lang == "bn":
-        return bn_digits(format_date(day, pattern, locale="bn"))
-    return format_date(day, pattern, locale="en")
 
 
 def env(book: FlowBook, turn: Turn) -> dict[str, Any]:

@@ -19,7 +19,7 @@ from __future__ import annotations
 
 from bot.book.types import FlowBook, Intent
 from bot.conversation import acts, runner
-from bot.conversation.runner import Action, Ask, Handoff, Move, Say, Turn
+from bot.conversation.turn import Action, Ask, Handoff, Move, Say, Turn
 from bot.i18n import N_
 from bot.i18n import gettext as _
 from bot.text import norm, smalltalk

@@ -15,7 +15,7 @@ from bot.book.compiler import book_from_string
 from bot.conversation import decide as decide_module
 from bot.conversation import runner
 from bot.conversation.decide import decide
-from bot.conversation.runner import Action, Ask, Handoff, Label, Move, OptOut, Say, Turn
+from bot.conversation.turn import Action, Ask, Handoff, Label, Move, OptOut, Say, Turn
 from bot.i18n import gettext as _
 from bot.messenger import policy
 from bot.messenger.events import Event

@@ -7,7 +7,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from bot.conversation.runner import format_day
+from bot.conversation.render import format_day
 from tests.conftest import Clock
 
 DHAKA = ZoneInfo("Asia/Dhaka")

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from bot.book.compiler import book_from_string
 from bot.conversation.decide import decide
-from bot.conversation.runner import Handoff, Move, Say
+from bot.conversation.turn import Handoff, Move, Say
 from tests.conversation.test_decide import HAPPY_BN, NEED_BN, msg, said, turn
 
 BOOK = book_from_string(

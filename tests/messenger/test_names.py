@@ -165,7 +165,8 @@ def test_first_name_fills_texts_once_known(shop):
     write(app, PSID)
     with db.conn:
         conversations.set_name(db, conv(rt)["id"], "Rahima Akter", clock(), source="staff")
-    from bot.conversation.runner import Turn, render
+    from bot.conversation.render import render
+    from bot.conversation.turn import Turn
 
     t = Turn.from_conversation(
         conv(rt), language="bn", now=None, labels=[], can_move=lambda a, b: True
