@@ -44,9 +44,10 @@ def upsert(db: sqlite_utils.Database, data: dict[str, Any], now: float) -> dict[
         "INSERT INTO comments (comment_id, channel, page_id, post_id, parent_id, from_id, "
         "from_name, text, permalink, created_at, received_at) "
         "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) "
-        "ON CONFLICT (comment_id) DO UPDATE SET text = coalesce(excluded.text, text), "
-        "permalink = coalesce(permalink, excluded.permalink), "
-        "from_name = coalesce(from_name, excluded.from_name)",
+        # the table's own columns qualified: PostgreSQL reads a bare name as ambiguous here
+        "ON CONFLICT (comment_id) DO UPDATE SET text = coalesce(excluded.text, comments.text), "
+        "permalink = coalesce(comments.permalink, excluded.permalink), "
+        "from_name = coalesce(comments.from_name, excluded.from_name)",
         (
             data["comment_id"], data.get("channel") or "facebook", data.get("page_id") or "",
             data.get("post_id") or "", data.get("parent_id"), data.get("from_id"),
