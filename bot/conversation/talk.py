@@ -139,6 +139,18 @@ def intents(inc: acts.Incoming, out: list[Action]) -> bool:
     taken = False  # a free-text question lets the intents speak: anything is its answer
     if step is not None and (step.choices or step.type != "text"):
         taken = runner.answer(book, turn, step, inc.text, None)
+    if (
+        taken and step is not None
+    ):  # "মিরপুরে ডেলিভারি দিবেন" at the delivery question: an answer first
+        answers = [it for it in answers if not _about(book, it, step, inc.tokens)]
+    said: set[str] = set()
+    for it in answers:
+        text = runner.render(book, turn, it.say) if it.say is not None else ""
+        if text and text not in said:
+            said.add(text)
+            out.append(Say(text=text))
+            if any(w in text.lower() for w in _ASKS_REF):
+                turn.state[ASKED_REF] = True
     if taken and step is not None:
         acts.carry_on(book, turn, step, out)
     else:
