@@ -139,9 +139,8 @@ def intents(inc: acts.Incoming, out: list[Action]) -> bool:
     taken = False  # a free-text question lets the intents speak: anything is its answer
     if step is not None and (step.choices or step.type != "text"):
         taken = runner.answer(book, turn, step, inc.text, None)
-    if (
-        taken and step is not None
-    ):  # "মিরপুরে ডেলিভারি দিবেন" at the delivery question: an answer first
+    # "মিরপুরে ডেলিভারি দিবেন" at the delivery question: the answer, without the FAQ's text
+    if taken and step is not None:
         answers = [it for it in answers if not _about(book, it, step, inc.tokens)]
     said: set[str] = set()
     for it in answers:
