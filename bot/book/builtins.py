@@ -129,7 +129,10 @@ PAYMENT_DONE = Builtin(
         "already paid", "paid", "sent the money", "money sent", "sent money", "trxid",
         "trx id", "transaction id", "ট্রানজেকশন আইডি", "advance দিয়েছি", "advance dilam",
         "advance disi", "অ্যাডভান্স দিয়েছি", "অ্যাডভান্স করেছি", "অগ্রিম দিয়েছি",
-        "অগ্রিম পাঠিয়েছি",
+        "অগ্রিম পাঠিয়েছি", "bkash e pathaisi", "bkash e pathalam", "bkash e pathiyechi",
+        "bikash e pathaisi", "nagad e pathaisi", "nagad e pathalam", "বিকাশে পাঠালাম",
+        "নগদে পাঠালাম", "send korsi", "send korechi", "send kore disi", "সেন্ড করেছি",
+        "সেন্ড করলাম", "সেন্ড করে দিয়েছি",
     ),
     say=_t(
         "ধন্যবাদ! পেমেন্টটি মিলিয়ে দেখে আমরা অর্ডার কনফার্ম করে জানাব।",

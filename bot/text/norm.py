@@ -57,13 +57,14 @@ _STRONG = frozenset(
         "korte koren korun korben korchi korsi dite nite dile nile din diben "
         "niben pathan pathaben pathiye bolte bolun jabe parben chaile "
         "obostha damer dame sathe kotha ekta ekhon akhon tahole kintu amader apnader "
-        "bujhi bujhlam"
+        "bujhi bujhlam chai kharap hajar hazar pathaisi pathaichi pathalam pathailam pathiyechi "
+        "milche mileni"
     ).split()
 )
 _WEAK = frozenset(
     # "taka" too: "6000 taka" is how English-writing customers in Bangladesh say it.
     canon_latin(w)
-    for w in "ki na ta er ar o dam chai den dao ji jee ha haa hae aj kal taka".split()
+    for w in "ki na ta er ar o dam den dao ji jee ha haa hae aj kal taka".split()
 )
 
 
