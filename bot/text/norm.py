@@ -68,6 +68,10 @@ _WEAK = frozenset(
 )
 
 
+# Latin words Bangla writers use as much as English ones: alone they tell no language
+# ("hi" and "hello" still mean English: the corpus greets in English with them).
+_NEUTRAL = frozenset(canon_latin(w) for w in "ok okay oky okk k".split())
+
 # What says nothing of a customer's language: e-mail addresses, links, and any Latin token
 # with a digit in it (a phone number, an order or product code: SKU-1234, A12, 5k).
 _NOT_WORDS = re.compile(
@@ -94,6 +98,8 @@ def detect_language(text: str) -> str | None:
     words = [t for t in norm.split() if t.isascii() and t.isalpha()]
     if not words:
         return None  # emoji, stickers, digits, other scripts
+    if all(canon_latin(w) in _NEUTRAL for w in words):
+        return None  # "ok": how Bangla writers answer too; the language stands
     strong = weak = 0
     for w in words:
         c = canon_latin(w)
