@@ -83,9 +83,9 @@ COMPLAINT = Builtin(
         "প্রবলেম", "problem hoise",
     ),
     say=_t(
-        "শুনে সত্যিই দুঃখিত। আমাদের একজন প্রতিনিধি এখনই বিষয়টি দেখছেন, একটু অপেক্ষা করুন।",
-        "We are really sorry to hear that. A team member is looking into it right now; "
-        "please bear with us.",
+        "শুনে সত্যিই দুঃখিত। আমাদের একজন প্রতিনিধি বিষয়টি দেখে আপনাকে জানাবেন।",
+        "We are really sorry to hear that. A team member will look into it and get back "
+        "to you.",
     ),
     do="handoff",
     priority="high",
@@ -129,11 +129,14 @@ PAYMENT_DONE = Builtin(
         "already paid", "paid", "sent the money", "money sent", "sent money", "trxid",
         "trx id", "transaction id", "ট্রানজেকশন আইডি", "advance দিয়েছি", "advance dilam",
         "advance disi", "অ্যাডভান্স দিয়েছি", "অ্যাডভান্স করেছি", "অগ্রিম দিয়েছি",
-        "অগ্রিম পাঠিয়েছি",
+        "অগ্রিম পাঠিয়েছি", "bkash e pathaisi", "bkash e pathalam", "bkash e pathiyechi",
+        "bikash e pathaisi", "nagad e pathaisi", "nagad e pathalam", "বিকাশে পাঠালাম",
+        "নগদে পাঠালাম", "send korsi", "send korechi", "send kore disi", "সেন্ড করেছি",
+        "সেন্ড করলাম", "সেন্ড করে দিয়েছি",
     ),
     say=_t(
-        "ধন্যবাদ! পেমেন্টটি যাচাই করে আমরা শিগগিরই কনফার্ম করছি।",
-        "Thank you! We will verify the payment and confirm shortly.",
+        "ধন্যবাদ! পেমেন্টটি মিলিয়ে দেখে আমরা অর্ডার কনফার্ম করে জানাব।",
+        "Thank you! We will check the payment and confirm your order.",
     ),
     do="handoff",
     capture="payment_ref",
@@ -153,7 +156,7 @@ DISCOUNT = Builtin(
         "অফার আছে", "any offer", "coupon", "promo code", "কুপন",
     ),
     say=_t(
-        "আমরা দাম এমনিতেই যতটা সম্ভব কম রাখি 😊 আপনার বাজেট জানালে দেখছি কী করা যায়।",
+        "আমরা দাম এমনিতেই যতটা সম্ভব কম রাখি 😊 আপনার বাজেট জানালে দেখি কী করা যায়।",
         "We already keep our prices as low as we can 😊 Tell us your budget and we will "
         "see what we can do.",
     ),
@@ -292,9 +295,10 @@ ANGRY = Builtin(
         "ভোক্তা অধিকার", "রিপোর্ট করব", "report korbo", "মামলা করব",
     ),
     say=_t(
-        "আপনার বিরক্তির জন্য আমরা আন্তরিকভাবে দুঃখিত। আমাদের একজন প্রতিনিধি এখনই বিষয়টি "
-        "দেখছেন।",
-        "We are truly sorry for the trouble. A team member is taking this up right now.",
+        "আপনার অসুবিধার জন্য আমরা আন্তরিকভাবে দুঃখিত। আমাদের একজন প্রতিনিধি বিষয়টি দেখে "
+        "আপনার সাথে কথা বলবেন।",
+        "We are truly sorry for the trouble. A team member will take this up and talk "
+        "to you.",
     ),
     do="handoff",
     priority="high",

@@ -17,7 +17,7 @@
 
 from __future__ import annotations
 
-from bot.book.types import FlowBook, Intent
+from bot.book.types import FlowBook, Intent, Step
 from bot.conversation import acts, runner
 from bot.conversation.turn import Action, Ask, Handoff, Move, Say, Turn
 from bot.i18n import N_
@@ -135,6 +135,13 @@ def intents(inc: acts.Incoming, out: list[Action]) -> bool:
     if inc.new:
         _welcome_with(inc, answers, out)
         return True
+    step = inc.step
+    taken = False  # a free-text question lets the intents speak: anything is its answer
+    if step is not None and (step.choices or step.type != "text"):
+        taken = runner.answer(book, turn, step, inc.text, None)
+    # "মিরপুরে ডেলিভারি দিবেন" at the delivery question: the answer, without the FAQ's text
+    if taken and step is not None:
+        answers = [it for it in answers if not _about(book, it, step, inc.tokens)]
     said: set[str] = set()
     for it in answers:
         text = runner.render(book, turn, it.say) if it.say is not None else ""
@@ -143,8 +150,21 @@ def intents(inc: acts.Incoming, out: list[Action]) -> bool:
             out.append(Say(text=text))
             if any(w in text.lower() for w in _ASKS_REF):
                 turn.state[ASKED_REF] = True
-    acts.repeat_question(book, turn, out)
+    if taken and step is not None:
+        acts.carry_on(book, turn, step, out)
+    else:
+        acts.repeat_question(book, turn, out)
     return True
+
+
+def _about(book: FlowBook, it: Intent, step: Step, toks: list[str]) -> bool:
+    """The words that matched the intent are words of the question itself: "মিরপুরে ডেলিভারি
+    দিবেন" answers "ডেলিভারি কোথায় নেবেন?" and its delivery FAQ text would repeat the flow.
+    ("৩০০০ টাকা, দাম কত?" at "বাজেট কত টাকা?" still gets the price list: দাম is not asked.)"""
+    matcher = acts.matchers(book)[[id(i) for i in acts.all_intents(book)].index(id(it))]
+    mine = _covered(matcher, toks)
+    asked = {t for text in (step.text or {}).values() for t in norm.tokens(text)}
+    return bool(mine) and all(toks[i] in asked for i in mine)
 
 
 def _covered(matcher: norm.Matcher, toks: list[str]) -> frozenset[int]:

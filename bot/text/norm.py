@@ -57,15 +57,20 @@ _STRONG = frozenset(
         "korte koren korun korben korchi korsi dite nite dile nile din diben "
         "niben pathan pathaben pathiye bolte bolun jabe parben chaile "
         "obostha damer dame sathe kotha ekta ekhon akhon tahole kintu amader apnader "
-        "bujhi bujhlam"
+        "bujhi bujhlam chai kharap hajar hazar pathaisi pathaichi pathalam pathailam pathiyechi "
+        "milche mileni"
     ).split()
 )
 _WEAK = frozenset(
     # "taka" too: "6000 taka" is how English-writing customers in Bangladesh say it.
     canon_latin(w)
-    for w in "ki na ta er ar o dam chai den dao ji jee ha haa hae aj kal taka".split()
+    for w in "ki na ta er ar o dam den dao ji jee ha haa hae aj kal taka".split()
 )
 
+
+# Latin words Bangla writers use as much as English ones: alone they tell no language
+# ("hi" and "hello" still mean English: the corpus greets in English with them).
+_NEUTRAL = frozenset(canon_latin(w) for w in "ok okay oky okk k".split())
 
 # What says nothing of a customer's language: e-mail addresses, links, and any Latin token
 # with a digit in it (a phone number, an order or product code: SKU-1234, A12, 5k).
@@ -93,6 +98,8 @@ def detect_language(text: str) -> str | None:
     words = [t for t in norm.split() if t.isascii() and t.isalpha()]
     if not words:
         return None  # emoji, stickers, digits, other scripts
+    if all(canon_latin(w) in _NEUTRAL for w in words):
+        return None  # "ok": how Bangla writers answer too; the language stands
     strong = weak = 0
     for w in words:
         c = canon_latin(w)
