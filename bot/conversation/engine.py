@@ -4,7 +4,9 @@
 become rows: conversation state, the message log, stage changes, the handoff queue and the
 outbox, all in the same ``BEGIN IMMEDIATE`` transaction, so a crash at any moment loses
 nothing. The bookkeeping of events that need no decision (echoes, handovers, edits, standby)
-stays in ``handle``.
+stays in ``handle``. The writing itself is ``bot.conversation.write`` (``Writer``); what staff
+do (reply, release, resolve, unclaim, assign, move a stage) is ``bot.conversation.takeover``
+(``Takeover``), both parts of the ``Engine``.
 """
 
 from __future__ import annotations
@@ -12,20 +14,19 @@ from __future__ import annotations
 import logging
 import time
 from collections.abc import Callable
-from datetime import datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
 import sqlite_utils
 
 from bot.book.types import FlowBook
-from bot.conversation import comments, hours, runner
+from bot.conversation import comments
 from bot.conversation.decide import decide, matchers
-from bot.conversation.runner import Action, Ask, Handoff, Label, Move, OptOut, Say, Turn
+from bot.conversation.runner import Action, Turn
 from bot.conversation.stages import StageMachine
-from bot.errors import AlreadyClaimed, Forbidden, HandoffClosed, NotFound, StageError, WindowClosed
+from bot.conversation.takeover import Takeover
 from bot.i18n import gettext as _
-from bot.messenger import bodies, policy
+from bot.messenger import bodies
 from bot.messenger.events import Event
 from store import conversations, inbox, outbox, queue
 from store.db import claim_customer, is_postgres, write_tx
@@ -33,8 +34,9 @@ from store.db import claim_customer, is_postgres, write_tx
 log = logging.getLogger(__name__)
 
 
-class Engine:
-    """Turns inbox events into replies for one FlowBook."""
+class Engine(Takeover):
+    """Turns inbox events into replies for one FlowBook (writing: ``Writer``; what staff do:
+    ``Takeover``)."""
 
     def __init__(
         self,
@@ -233,35 +235,9 @@ class Engine:
             queue.take(db, conv["id"], queue.PAGE_INBOX, "page_inbox", now, keep=True)
             conv["bot_paused"] = 1
 
-    def _resume(
-        self, db: sqlite_utils.Database, conv: dict, now: float, *, ask: bool = True
-    ) -> None:
-        """The bot speaks again; ``ask``: the pending question again (inside the window)."""
-        conv["bot_paused"] = 0
-        conv["retries"] = 0
-        if not ask:
-            conv["flow"] = conv["step"] = None  # the next message is decided afresh
-            return
-        if not policy.in_window(conv["last_customer_at"], now) or conv["unreachable"]:
-            return
-        turn = self._turn(db, conv, now)
-        step = runner.pending_step(self.book, turn)
-        if step is not None and step.kind == "ask":
-            again: list[Action] = [Ask(step=step, text=runner.render(self.book, turn, step.text))]
-            self._apply(db, conv, turn, again, now)
-
     def _message(self, turn: Turn, ev: Event, new: bool) -> list[Action]:
         """Decide a message, postback or referral (the seam tests break to make one fail)."""
         return decide(self.book, turn, ev, new)
-
-    def _turn(self, db: sqlite_utils.Database, conv: dict, now: float) -> Turn:
-        return Turn.from_conversation(
-            conv,
-            language=self.default_lang,
-            now=datetime.fromtimestamp(now, self.zone),
-            labels=conversations.labels(db, conv["id"]),
-            can_move=self.machine.can_move,
-        )
 
     def _log_in(self, db: sqlite_utils.Database, conv: dict, ev: Event, now: float) -> None:
         data: dict[str, Any] | None = None
@@ -293,295 +269,12 @@ class Engine:
         conv["bot_paused"] = 1
         conv["last_staff_at"] = now
 
-    # --- writing -------------------------------------------------------------------------
 
-    def _apply(
-        self, db: sqlite_utils.Database, conv: dict, turn: Turn, out: list[Action], now: float
-    ) -> None:
-        """Carry out the Actions: rows for replies, stage, labels and the queue."""
-        conv.update(
-            language=turn.language, answers=turn.answers, score=turn.score, flow=turn.flow,
-            step=turn.step, retries=turn.retries, state=turn.state,
-        )  # fmt: skip
-        lang = turn.language
-        default = self.default_lang
-        currency = self.book.settings.currency
-        # Plain texts in a row go out as one message, joined with the question or handoff
-        # that follows: one notification on the customer's phone, one Send API call, and
-        # no per-thread pacing between the parts of one answer.
-        lead: list[str] = []
-
-        def flush() -> None:
-            if lead:
-                text = "\n\n".join(lead)
-                lead.clear()
-                for part in bodies.split_text(text):
-                    self._send(db, conv, bodies.message({"text": part}), part, now)
-
-        for action in out:
-            if (
-                isinstance(action, Say)
-                and action.text
-                and not (action.image or action.buttons or action.cards)
-            ):
-                lead.append(action.text)
-                continue
-            if isinstance(action, Ask):
-                prefix = "\n\n".join(lead)
-                if len(prefix) + len(action.text or "") + 2 > policy.TEXT_LIMIT:
-                    flush()
-                    prefix = ""
-                lead.clear()
-                body, text, data = bodies.ask_body(action, lang, default, lead=prefix)
-                self._send(db, conv, body, text, now, data=data)
-                continue
-            if isinstance(action, Handoff):
-                prefix = "\n\n".join(lead)
-                lead.clear()
-                self._handoff(db, conv, action, lang, now, lead=prefix)
-                conv["flow"] = conv["step"] = None
-                break  # the bot is silent from here on
-            flush()
-            if isinstance(action, Say):
-                for body, text, data in bodies.say_bodies(action, lang, default, currency):
-                    self._send(db, conv, body, text, now, data=data)
-            elif isinstance(action, Move):
-                self._move(db, conv, action.stage, action.cause, now, turn=turn)
-            elif isinstance(action, Label):
-                conversations.add_label(db, conv["id"], action.name, now)
-            elif isinstance(action, OptOut):
-                conv["opted_out"] = 1
-        flush()
-
-    def _handoff(
-        self,
-        db: sqlite_utils.Database,
-        conv: dict,
-        action: Handoff,
-        lang: str,
-        now: float,
-        lead: str = "",
-    ) -> None:
-        s = self.book.settings
-        opens = hours.next_open(s.hours, now, s.timezone)
-        when = hours.say_when(opens, now, lang) if opens is not None else ""
-        if action.text is None:  # our default, which must not promise "shortly" when closed
-            if opens is None:
-                text = _(lang, "Thank you! One of our team will talk to you shortly.")
-            else:
-                text = _(lang, "Thank you! We are closed right now; our team will reply {when}.",
-                         when=when)  # fmt: skip
-        else:  # the owner's text ("" when an intent's say already spoke): add the hours
-            text = action.text
-            if opens is not None:
-                closed = _(lang, "We are closed right now; our team will reply {when}.", when=when)
-                text = f"{text} {closed}" if text else closed
-        if lead and text and len(lead) + len(text) + 2 <= policy.TEXT_LIMIT:
-            text = f"{lead}\n\n{text}"
-        elif lead:
-            self._send(db, conv, bodies.message({"text": lead}), lead, now)
-        priority = 1 if action.priority == "high" else 0
-        queue.enqueue(db, conv["id"], action.reason, now, priority=priority,
-                      answer_by=opens.timestamp() if opens else None)  # fmt: skip
-        conv["bot_paused"] = 1
-        if text:
-            self._send(db, conv, bodies.message({"text": text}), text, now)
-
-    def _send(
-        self,
-        db: sqlite_utils.Database,
-        conv: dict,
-        body: dict,
-        text: str | None,
-        now: float,
-        *,
-        data: dict | None = None,
-        sender: str = "bot",
-        author: str | None = None,
-    ) -> int:
-        outbox_id = outbox.enqueue(db, conv["id"], conv["psid"], body, now, sender=sender)
-        conversations.log_message(
-            db, conv["id"], "out", sender, text, now, data=data, outbox_id=outbox_id, author=author
-        )
-        conv["last_bot_at" if sender == "bot" else "last_staff_at"] = now
-        return outbox_id
-
-    def _move(
-        self,
-        db: sqlite_utils.Database,
-        conv: dict,
-        stage: str,
-        cause: str,
-        now: float,
-        *,
-        turn: Turn | None = None,
-    ) -> None:
-        old = conv["stage"]
-        self.machine.check_move(old, stage)
-        conv["stage"] = stage
-        if turn is not None:
-            turn.stage = stage
-        conversations.record_stage(db, conv["id"], old, stage, cause, now)
-        if stage == CONVERTED:
-            conv["orders"] = (conv.get("orders") or 0) + 1  # a new purchase cycle counts again
-        on_enter = self.book.stage(stage).on_enter
-        if not on_enter:
-            return
-        t = turn or self._turn(db, conv, now)
-        said: list[Action] = []
-        for step in on_enter:
-            runner.STEP_RUNNERS[step.kind](self.book, t, step, said)
-        lang = t.language
-        allowed = policy.in_window(conv["last_customer_at"], now) and not conv["unreachable"]
-        for action in said:
-            if not isinstance(action, Say):
-                continue
-            for body, text, data in bodies.say_bodies(
-                action, lang, self.default_lang, self.book.settings.currency
-            ):
-                if allowed:
-                    self._send(db, conv, body, text, now, data=data)
-                else:  # never dropped silently: staff see what did not go, and why
-                    conversations.log_message(db, conv["id"], "out", "bot", text, now,
-                                              data={**(data or {}), "not_sent": WINDOW_CLOSED})  # fmt: skip
-                    conv["window_note"] = WINDOW_CLOSED
-
-    # --- what staff do (each in its own transaction) ---------------------------------------
-
-    def _load(self, db: sqlite_utils.Database, conversation_id: int) -> dict:
-        conv = conversations.get(db, conversation_id)
-        if conv is None:
-            raise NotFound(f"conversation {conversation_id} does not exist")
-        return conv
-
-    def move_stage(
-        self, db: sqlite_utils.Database, conversation_id: int, stage: str, by: str
-    ) -> dict:
-        """A staff stage move; raises StageError naming the legal moves."""
-        with write_tx(db):
-            now = self.clock()
-            conv = self._load(db, conversation_id)
-            if stage == conv["stage"]:
-                raise StageError(conv["stage"], stage, self.machine.legal_moves(conv["stage"]))
-            self._move(db, conv, stage, f"staff {by}", now)
-            conversations.save(db, conv, now)
-        return conv
-
-    def staff_reply(
-        self,
-        db: sqlite_utils.Database,
-        conversation_id: int,
-        text: str,
-        by: str,
-        *,
-        owner: bool = False,
-    ) -> dict:
-        """Queue a staff reply: RESPONSE in the window, HUMAN_AGENT up to 7 days, else refuse.
-
-        One voice: the reply opens a handoff claimed by ``by`` (or claims the open one) and
-        pauses the bot. An agent may not answer a lead another person claimed
-        (AlreadyClaimed); an owner's reply takes the claim.
-        """
-        text = text.strip()
-        if not text:
-            raise ValueError("the reply is empty")
-        with write_tx(db):
-            now = self.clock()
-            conv = self._load(db, conversation_id)
-            held = queue.open_for(db, conversation_id)
-            if (
-                held is not None
-                and held["status"] == "claimed"
-                and held["claimed_by"] not in (by, queue.PAGE_INBOX)
-                and not owner
-            ):
-                raise AlreadyClaimed(held["claimed_by"])
-            tag = policy.reply_tag(conv["last_customer_at"], now)
-            if tag == "closed":
-                raise WindowClosed(
-                    "More than 7 days have passed since the customer last wrote; Messenger "
-                    "allows no message until they write again."
-                )
-            ids = []
-            for part in bodies.split_text(text):
-                body = bodies.message({"text": part}, tag=tag or None)
-                ids.append(self._send(db, conv, body, part, now, sender="staff", author=by))
-            queue.take(db, conversation_id, by, "staff_reply", now)
-            queue.note_response(db, conversation_id, now)
-            conv["bot_paused"] = 1
-            conversations.save(db, conv, now)
-        return {"outbox_ids": ids, "tag": tag or None}
-
-    def _open_item(self, db: sqlite_utils.Database, handoff_id: int) -> dict:
-        item = queue.get(db, handoff_id)
-        if item is None:
-            raise NotFound(f"handoff {handoff_id} does not exist")
-        if item["status"] not in queue.OPEN:
-            raise HandoffClosed(item["status"])
-        return item
-
-    def release(self, db: sqlite_utils.Database, handoff_id: int, by: str) -> bool:
-        """Back to the bot now: the handoff closes and the pending question is asked again."""
-        with write_tx(db):
-            now = self.clock()
-            item = queue.get(db, handoff_id)
-            if item is None:
-                raise NotFound(f"handoff {handoff_id} does not exist")
-            ok = queue.close(db, handoff_id, "released", now)
-            if ok:
-                conv = self._load(db, item["conversation_id"])
-                self._resume(db, conv, now)
-                conversations.save(db, conv, now)
-        return ok
-
-    def resolve(self, db: sqlite_utils.Database, handoff_id: int, by: str) -> bool:
-        """Done: the handoff closes; the bot says nothing now and answers the next message."""
-        with write_tx(db):
-            now = self.clock()
-            item = queue.get(db, handoff_id)
-            if item is None:
-                raise NotFound(f"handoff {handoff_id} does not exist")
-            ok = queue.close(db, handoff_id, "resolved", now)
-            if ok:
-                conv = self._load(db, item["conversation_id"])
-                self._resume(db, conv, now, ask=False)
-                conversations.save(db, conv, now)
-        return ok
-
-    def unclaim(
-        self, db: sqlite_utils.Database, handoff_id: int, by: str, *, owner: bool = False
-    ) -> dict:
-        """Back to waiting for anyone: the claimant's or an owner's call."""
-        with write_tx(db):
-            item = self._open_item(db, handoff_id)
-            if item["status"] != "claimed":
-                raise AlreadyClaimed(None, "waiting", "this handoff is waiting, not claimed")
-            if item["claimed_by"] != by and not owner:
-                raise Forbidden(f"only {item['claimed_by']} or an owner may unclaim this lead")
-            queue.unclaim(db, handoff_id)
-            return {**item, "status": "waiting", "claimed_by": None}
-
-    def assign(
-        self, db: sqlite_utils.Database, handoff_id: int, to: str, by: str, *, owner: bool = False
-    ) -> dict:
-        """Hand the lead to ``to`` (a staff member, checked by the caller): an owner's or the
-        current claimant's call."""
-        with write_tx(db):
-            now = self.clock()
-            item = self._open_item(db, handoff_id)
-            if not owner and not (item["status"] == "claimed" and item["claimed_by"] == by):
-                raise Forbidden("only an owner or the person who claimed this lead may assign it")
-            queue.assign(db, handoff_id, to, now)
-            return {**item, "status": "claimed", "claimed_by": to}
-
-
-CONVERTED = "converted"
 SOURCE_KEYS = ("ref", "source", "type", "ad_id")  # what the source history keeps of each
 SOURCE_HISTORY = 20
 # Events that start a conversation; the others (receipts, reactions, echoes, edits) only
 # update one we already have.
 CREATES = ("message", "postback", "referral", "handover", "optin")
-WINDOW_CLOSED = "window_closed"
 
 
 def _preview(ev: Event) -> str | None:

@@ -6,19 +6,18 @@ are read back from the log and the outbox. Simulator customers have psids that s
 
 Who may use it: anyone in offline mode (no page token: a developer's or owner's machine);
 once the bot is connected to a page, only staff who are logged in to the workspace.
+A session's own clock and draft book (and the engine that handles such a session in the
+request) are bot.staff.sim_session.
 """
 
 from __future__ import annotations
 
 import json
 import secrets
-from datetime import datetime
-from zoneinfo import ZoneInfo
 
 from flask import (
     Blueprint,
     Flask,
-    current_app,
     g,
     redirect,
     render_template,
@@ -29,11 +28,20 @@ from flask import (
 
 from bot import i18n
 from bot.conversation import golden
-from bot.conversation.engine import Engine
 from bot.conversation.scheduler import Scheduler
 from bot.errors import InvalidInput
 from bot.messenger import policy, profile
 from bot.messenger.events import Event
+from bot.staff.sim_session import (
+    MAX_OFFSET,
+    _book,
+    _clock_text,
+    _handle_now,
+    _now,
+    _offset,
+    _own_engine,
+    _runtime,
+)
 from store import conversations, inbox
 from store.db import write_tx
 
@@ -41,11 +49,6 @@ bp = Blueprint("simulator", __name__, url_prefix="/simulator")
 
 PREFIX = "sim:"
 MAX_TEXT = 2000
-MAX_OFFSET = 8 * 24 * 3600.0  # the clock moves at most 8 days ahead (past any follow-up)
-
-
-def _runtime():
-    return current_app.extensions["barta"]
 
 
 def _allowed() -> bool:
@@ -97,60 +100,6 @@ def _event(kind: str, psid: str, **fields) -> Event:
     return Event(
         kind=kind, psid=psid, mid=f"sim-{secrets.token_hex(8)}", timestamp=now_ms, **fields
     )
-
-
-# --- a session's own clock and book (a moved clock; a draft from the editor) ----------------
-#
-# A session whose clock was moved ("+3 h") or that tries a draft is handled here, in the
-# request, by an engine of its own (the draft's book, the clock moved by the offset):
-# its events never enter the inbox the live engine reads, so real customers stay on
-# real time and the live flows.
-
-
-def _offset() -> float:
-    try:
-        return max(0.0, min(float(session.get("sim_offset") or 0), MAX_OFFSET))
-    except (TypeError, ValueError):
-        return 0.0
-
-
-def _now() -> float:
-    return _runtime().clock() + _offset()
-
-
-def _book():
-    """The book of this session: its draft's, or the one in force."""
-    did = session.get("sim_draft")
-    if did:
-        from bot.staff.editor import draft_book
-
-        book = draft_book(did)
-        if book is not None:
-            return book
-    return current_app.config["BOOK"]
-
-
-def _own_engine() -> bool:
-    return bool(session.get("sim_draft")) or _offset() > 0
-
-
-def _handle_now(event: Event) -> None:
-    rt = _runtime()
-    offset = _offset()
-    engine = Engine(_book(), clock=lambda: rt.clock() + offset)
-    db = rt.db()
-    with write_tx(db, ahead=True):
-        now = engine.clock()
-        conv, _new = conversations.get_or_create(db, event.psid, now)
-        engine.handle(db, conv, event, now)
-        conversations.save(db, conv, now)
-    rt.sender.kick(event.psid)
-    rt.wake_sender.set()
-
-
-def _clock_text(book) -> str:
-    when = datetime.fromtimestamp(_now(), ZoneInfo(book.settings.timezone))
-    return when.strftime("%a %d %b %H:%M")
 
 
 def _extras(book, lang: str) -> dict:
