@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import logging
-import os
 import time
 from collections.abc import Mapping
 
@@ -38,13 +37,9 @@ def create_app(config: Mapping[str, object] | None = None) -> Flask:
     app.config.update(values)
     if not app.config.get("SECRET_KEY"):
         # Next to the database (instance/ by default): the data and its secrets stay together.
-        db_path = str(app.config["BOT_DB"])
-        folder = (
-            app.instance_path
-            if db_path == ":memory:"
-            else os.path.dirname(os.path.abspath(db_path))
+        app.config["SECRET_KEY"] = settings.secret_key(
+            settings.data_folder(app.config, app.instance_path)
         )
-        app.config["SECRET_KEY"] = settings.secret_key(folder)
     app.json.ensure_ascii = False  # type: ignore[attr-defined]  # Bangla stays readable
 
     book, problems = load_book(str(app.config["BOT_FLOWS"]))

@@ -26,7 +26,13 @@ SETTINGS = (
     Setting("MESSENGER_PAGE_TOKEN", None, "page access token for the Send API"),
     Setting("MESSENGER_APP_ID", None, "the bot's own app id, to tell its own echoes"),
     Setting("GRAPH_API_URL", DEFAULT_GRAPH_API_URL, "Graph API base, version included"),
-    Setting("BOT_DB", "instance/bot.db", "path of the SQLite file"),
+    Setting("BOT_DB", "instance/bot.db", "path of the SQLite file, or a postgresql:// URL"),
+    Setting(
+        "BOT_INSTANCE",
+        None,
+        "folder for the secret key, the first owner's password, flows drafts and history "
+        "(default: next to the SQLite file; instance/ with a PostgreSQL URL)",
+    ),
     Setting("BOT_FLOWS", "flows.yaml", "path of the main flows file"),
     Setting("SECRET_KEY", None, "session signing key (generated once into instance/)"),
     Setting(
@@ -81,3 +87,15 @@ def safe_mode_warnings(config: Mapping[str, object]) -> list[str]:
             "(see /simulator and /staff) but not sent."
         )
     return out
+
+
+def data_folder(config: Mapping[str, object], instance_path: str) -> str:
+    """The folder Barta keeps its own files in (secret key, drafts, flows history): BOT_INSTANCE,
+    else next to the SQLite file, else Flask's instance/ (a server database or memory)."""
+    chosen = config.get("BOT_INSTANCE")
+    if chosen:
+        return os.path.abspath(str(chosen))
+    db = str(config.get("BOT_DB") or "")
+    if not db or db == ":memory:" or "://" in db:
+        return instance_path
+    return os.path.dirname(os.path.abspath(db))

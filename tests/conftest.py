@@ -25,7 +25,7 @@ PAGE_TOKEN = "test-page-token"
 
 _ENV = (
     "MESSENGER_VERIFY_TOKEN", "MESSENGER_APP_SECRET", "MESSENGER_PAGE_TOKEN", "MESSENGER_APP_ID",
-    "GRAPH_API_URL", "BOT_DB", "BOT_FLOWS", "SECRET_KEY",
+    "GRAPH_API_URL", "BOT_DB", "BOT_FLOWS", "SECRET_KEY", "BOT_INSTANCE",
 )  # fmt: skip
 
 
@@ -128,6 +128,7 @@ def make_app(tmp_path, request, bot_db):
         values = {
             "TESTING": True,
             "BOT_DB": bot_db,
+            "BOT_INSTANCE": str(tmp_path),  # secrets, drafts, history: with the test's files
             "BOT_FLOWS": str(flows_path),
             "MESSENGER_APP_SECRET": SECRET,
             "MESSENGER_VERIFY_TOKEN": VERIFY_TOKEN,

@@ -11,6 +11,7 @@ from flask import Flask, has_request_context, request
 from flask.sessions import SecureCookieSessionInterface
 from flask_wtf.csrf import CSRFProtect
 
+from bot import config as settings
 from bot.staff import api, auth, editor, error_handler, lead_pages, queue_pages, views
 from bot.staff.lang import _jinja_gettext, _jinja_ngettext, ui_lang
 from store import staff as accounts
@@ -87,10 +88,7 @@ def first_owner(app: Flask) -> str | None:
 
 def _write_secret(app: Flask, filename: str, text: str) -> str | None:
     """Write ``text`` to a new 0600 file next to the database (instance/); its path."""
-    db_path = str(app.config["BOT_DB"])
-    folder = (
-        app.instance_path if db_path == ":memory:" else os.path.dirname(os.path.abspath(db_path))
-    )
+    folder = settings.data_folder(app.config, app.instance_path)
     path = os.path.join(folder, filename)
     try:
         os.makedirs(folder, exist_ok=True)

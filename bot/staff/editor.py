@@ -29,6 +29,7 @@ from typing import Any
 
 from flask import abort, current_app, jsonify, render_template, request, url_for
 
+from bot import config as settings
 from bot.book.compiler import load_book_files
 from bot.conversation import golden
 from bot.errors import InvalidInput
@@ -56,10 +57,7 @@ def _base() -> str:
 
 
 def _instance() -> str:
-    db = runtime().db_path
-    if db == ":memory:":
-        return current_app.instance_path
-    return os.path.dirname(os.path.abspath(db))
+    return settings.data_folder(current_app.config, current_app.instance_path)
 
 
 def history_dir() -> str:
