@@ -318,7 +318,10 @@ def _back_to(cid: int, anchor: str = ""):
 def reply(cid: int):
     result = actions.reply(runtime(), cid, request.form.get("text"), _me())
     if result["tag"] == policy.HUMAN_AGENT_TAG:
-        flash(_("Sent as a person's reply: the 24-hour window has passed, so the bot could not."), "ok")
+        flash(
+            _("Sent as a person's reply: the 24-hour window has passed, so the bot could not."),
+            "ok",
+        )
     else:
         flash(_("Reply queued."), "ok")
     return _back_to(cid, "#reply")
