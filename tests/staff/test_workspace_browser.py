@@ -1,3 +1,4 @@
+# ruff: noqa: F811  (the fixtures of test_browser, imported, are parameters here)
 """Every workspace page in real Chromium at 360×740 and 1366×768: nothing wider than the
 screen, no ``None``/``null``/PSID in the text, axe-core clean (no serious or critical
 violation), and live arrivals (a customer message in an open conversation, a new handoff
@@ -9,7 +10,7 @@ axe-core comes from the npm registry (``tests/node``; scripts/test installs it).
 from __future__ import annotations
 
 import re
-from pathlib import Path
+
 
 import pytest
 
