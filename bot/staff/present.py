@@ -394,6 +394,15 @@ def error_text(e: BartaError) -> str:
     return str(e)
 
 
+def http_error_text(code: int | None) -> str:
+    """A 403/404/405 page's sentence in the workspace language."""
+    if code == 403:
+        return _("You may not open this page.")
+    if code == 405:
+        return _("This page cannot be used that way.")
+    return _("This page does not exist. Check the address, or go back to the queue.")
+
+
 def _invalid_text(e: InvalidInput) -> str | None:
     n = num(e.limit)
     texts = {
