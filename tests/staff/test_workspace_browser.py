@@ -110,8 +110,6 @@ def test_every_page_fits_reads_as_words_and_passes_axe(live, browser, crowd, vie
     assert problems == [], "\n".join(problems)
     assert errors == []
     if viewport is PHONE:
-        page.goto(f"{base}/staff/c/{conv['id']}")
-        page.screenshot(path=str(shots / "conversation-phone.png"))
         page.goto(f"{base}/staff/queue?show=all")
         page.screenshot(path=str(shots / "inbox-phone.png"))
     else:
