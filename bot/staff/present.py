@@ -154,14 +154,15 @@ def stage_name(stage_id: str | None, lang: str | None = None) -> str:
 def fmt_time(ts: float | None) -> str:
     """A moment in the business's timezone, in the workspace language (Babel).
 
-    "23 Nov, 9:06 AM"; in Bangla "২৩ নভে, সকাল ৯:০৬": CLDR's bn data has only AM/PM,
+    "23 Nov, 9:06 AM"; in Bangla "২৩ নভেম্বর, সকাল ৯:০৬" (the month in full, as Bangla
+    readers write it; CLDR's short "নভে" reads as a clipped word): CLDR's bn data has only AM/PM,
     where Bangla names the part of the day before the hour.
     """
     if ts is None:
         return ""
     at = datetime.fromtimestamp(ts, zone())
     if ui_lang() == "bn":
-        day = format_datetime(at, "d MMM", locale="bn")
+        day = format_datetime(at, "d MMMM", locale="bn")
         clock = format_datetime(at, "h:mm", locale="bn")
         return i18n.bn_digits(f"{day}, {bn_day_period(at.time())} {clock}")
     return format_datetime(at, "d MMM, h:mm a", locale="en")

@@ -73,7 +73,9 @@ def _queue_items(show: str = "queue", sort: str = "urgency", **filters: str) -> 
         if filters.get("stage"):
             items = [i for i in items if i["stage"] == filters["stage"]]
     else:
-        items = queue.inbox(rt.db(), show=show, me=_me(), **filters)
+        items = queue.inbox(
+            rt.db(), show=show, me=_me(), stage=filters.get("stage"), label=filters.get("label")
+        )
         for item in items:
             item["waiting_seconds"] = (now - item["created_at"]) if item["created_at"] else None
             item["answers"] = {}

@@ -265,9 +265,9 @@ def test_owners_add_staff_and_agents_cannot(app, owner, agent):
 @pytest.mark.parametrize(
     ("lang", "hour", "expected"),
     [
-        ("bn", 9, "২৩ নভে, সকাল ৯:০৬"),
-        ("bn", 13, "২৩ নভে, দুপুর ১:০৬"),
-        ("bn", 21, "২৩ নভে, রাত ৯:০৬"),
+        ("bn", 9, "২৩ নভেম্বর, সকাল ৯:০৬"),
+        ("bn", 13, "২৩ নভেম্বর, দুপুর ১:০৬"),
+        ("bn", 21, "২৩ নভেম্বর, রাত ৯:০৬"),
         ("en", 21, "23 Nov, 9:06 PM"),
     ],
 )
