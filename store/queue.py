@@ -256,7 +256,7 @@ def inbox(
     rows = db.conn.execute(
         "SELECT c.id, c.psid, c.name, c.picture, c.stage, c.score, c.language, "
         "c.last_customer_at, c.updated_at, q.id, q.status, q.claimed_by, q.unread, "
-        "q.priority, q.reason, q.created_at, "
+        "q.priority, q.reason, q.created_at, c.window_note, "
         "(SELECT m.text FROM messages m WHERE m.conversation_id = c.id AND m.text IS NOT NULL "
         "ORDER BY m.id DESC LIMIT 1) "
         "FROM conversations c LEFT JOIN queue q ON q.conversation_id = c.id "
@@ -267,7 +267,7 @@ def inbox(
     keys = (
         "conversation_id", "psid", "name", "picture", "stage", "score", "language",
         "last_customer_at", "updated_at", "id", "status", "claimed_by", "unread",
-        "priority", "reason", "created_at", "last_message",
+        "priority", "reason", "created_at", "window_note", "last_message",
     )  # fmt: skip
     out = []
     for r in rows:

@@ -69,7 +69,12 @@ def _queue_items(show: str = "queue", sort: str = "urgency", **filters: str) -> 
     rt = runtime()
     now = rt.clock()
     if show == "queue":
-        items = [i for i in queue.waiting(rt.db(), now) if not i["psid"].startswith("sim:")]
+        done = _done_stages()
+        items = [
+            i
+            for i in queue.waiting(rt.db(), now)
+            if not i["psid"].startswith("sim:") and i["stage"] not in done
+        ]
         if filters.get("stage"):
             items = [i for i in items if i["stage"] == filters["stage"]]
     else:
@@ -89,6 +94,16 @@ def _queue_items(show: str = "queue", sort: str = "urgency", **filters: str) -> 
         # the window closing soonest first; closed windows (nothing to race) last
         items.sort(key=lambda i: (i["window"]["kind"] == "closed", i["window"]["seconds"]))
     return items
+
+
+def _done_stages() -> set[str]:
+    """Stages that leave the queue: converted and every stage after it, and lost (the
+    lead is still in the inbox, under Mine or All)."""
+    order = pipeline()
+    done = {"lost"}
+    if "converted" in order:
+        done.update(order[order.index("converted") :])
+    return done
 
 
 def _inbox_args() -> dict[str, Any]:

@@ -73,3 +73,12 @@ def test_error_pages_speak_the_workspace_language(owner):
     assert page.status_code == 404 and "এই পাতাটি নেই" in page.text
     owner.get("/staff/lang/en")
     assert "This page does not exist" in owner.get("/staff/no-such-page").text
+
+
+def test_converted_and_lost_leads_leave_the_queue(app, owner, customer):
+    conv = handed_off(customer, "7800000000000005")
+    link = f'/staff/c/{conv["id"]}"'
+    assert link in owner.get("/staff/queue").text
+    owner.post(f"/staff/c/{conv['id']}/stage", data={"stage": "converted"})
+    assert link not in owner.get("/staff/queue").text
+    assert link in owner.get("/staff/queue", query_string={"show": "all"}).text
