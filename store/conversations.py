@@ -182,13 +182,16 @@ def edit_message(db: sqlite_utils.Database, mid: str, text: str) -> bool:
     return True
 
 
-def messages(db: sqlite_utils.Database, conversation_id: int, limit: int = 500) -> list[dict]:
-    """The history, oldest first, with the delivery state of our replies."""
+def messages(
+    db: sqlite_utils.Database, conversation_id: int, limit: int = 500, after: int = 0
+) -> list[dict]:
+    """The history, oldest first, with the delivery state of our replies (``after``: only
+    the messages after that id, for the workspace's live poll)."""
     rows = db.conn.execute(
         "SELECT m.id, m.direction, m.sender, m.author, m.text, m.data, m.at, o.status, o.error "
         "FROM messages m LEFT JOIN outbox o ON o.id = m.outbox_id "
-        "WHERE m.conversation_id = ? ORDER BY m.id DESC LIMIT ?",
-        (conversation_id, limit),
+        "WHERE m.conversation_id = ? AND m.id > ? ORDER BY m.id DESC LIMIT ?",
+        (conversation_id, after, limit),
     ).fetchall()
     out = []
     for r in reversed(rows):

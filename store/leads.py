@@ -191,6 +191,8 @@ def stats(
     *,
     won: str | None = "converted",
     lost: str = "lost",
+    since: float | None = None,
+    until: float | None = None,
 ) -> dict[str, Any]:
     """Counts per stage, the funnel, conversion rate, first-response time, sources.
 
@@ -208,8 +210,14 @@ def stats(
     total = 0
     channel_of: dict[int, str] = {}
     post_of: dict[int, str] = {}
+    # leads first seen in [since, until); the simulator's test leads are never counted
+    span = "c.psid NOT LIKE 'sim:%' AND c.created_at >= ? AND c.created_at < ?"
+    bounds = (
+        since if since is not None else float("-inf"),
+        until if until is not None else float("inf"),
+    )
     for cid, stage, source, channel in db.execute(
-        "SELECT id, stage, source, channel FROM conversations"
+        f"SELECT c.id, c.stage, c.source, c.channel FROM conversations c WHERE {span}", bounds
     ):
         total += 1
         channel_of[cid] = channel or "messenger"
@@ -233,10 +241,19 @@ def stats(
     times = [
         r[0]
         for r in db.execute(
-            "SELECT first_response_at - created_at FROM queue WHERE first_response_at IS NOT NULL"
+            "SELECT q.first_response_at - q.created_at FROM queue q "
+            f"JOIN conversations c ON c.id = q.conversation_id WHERE {span} "
+            "AND q.first_response_at IS NOT NULL",
+            bounds,
         )
     ]
-    handoffs = dict(db.execute("SELECT status, count(*) FROM queue GROUP BY status").fetchall())
+    handoffs = dict(
+        db.execute(
+            "SELECT q.status, count(*) FROM queue q JOIN conversations c "
+            f"ON c.id = q.conversation_id WHERE {span} GROUP BY q.status",
+            bounds,
+        ).fetchall()
+    )
     converted = reached.get(won, 0) if won in rank else None
     won_rank = rank.get(won) if won else None
 
@@ -282,3 +299,32 @@ def stats(
             sorted(posts.items(), key=lambda kv: (-(kv[1]["converted"] or 0), -kv[1]["leads"]))[:20]
         ),
     }
+
+
+def agents(
+    db: sqlite_utils.Database, since: float | None = None, until: float | None = None
+) -> list[dict[str, Any]]:
+    """Per person who held a lead opened in [since, until): handled (claimed) leads, resolved
+    ones and the median first response. Simulator leads are left out."""
+    rows = db.execute(
+        "SELECT q.claimed_by, q.status, q.first_response_at - q.created_at FROM queue q "
+        "JOIN conversations c ON c.id = q.conversation_id WHERE q.claimed_by IS NOT NULL "
+        "AND c.psid NOT LIKE 'sim:%' AND q.created_at >= ? AND q.created_at < ?",
+        (
+            since if since is not None else float("-inf"),
+            until if until is not None else float("inf"),
+        ),
+    ).fetchall()
+    by: dict[str, dict[str, Any]] = {}
+    for name, status, first in rows:
+        a = by.setdefault(name, {"name": name, "handled": 0, "resolved": 0, "times": []})
+        a["handled"] += 1
+        a["resolved"] += status == "resolved"
+        if first is not None:
+            a["times"].append(first)
+    out = []
+    for a in sorted(by.values(), key=lambda a: -a["handled"]):
+        times = a.pop("times")
+        a["median_first_response_seconds"] = round(statistics.median(times), 1) if times else None
+        out.append(a)
+    return out

@@ -166,7 +166,8 @@ def waiting(db: sqlite_utils.Database, now: float) -> list[dict[str, Any]]:
     rows = db.conn.execute(
         "SELECT q.id, q.conversation_id, c.psid, c.name, c.stage, c.score, q.reason, q.status, "
         "q.claimed_by, q.created_at, c.answers, q.priority, c.source, q.answer_by, c.language, "
-        "q.unread, q.last_message, c.window_note, c.orders, c.picture, c.channel "
+        "q.unread, q.last_message, c.window_note, c.orders, c.picture, c.channel, "
+        "c.last_customer_at "
         "FROM queue q JOIN conversations c ON c.id = q.conversation_id "
         "WHERE q.status IN ('waiting', 'claimed') "
         "ORDER BY q.status = 'claimed', q.priority DESC, q.unread DESC, c.score DESC, "
@@ -184,7 +185,96 @@ def waiting(db: sqlite_utils.Database, now: float) -> list[dict[str, Any]]:
                 "priority": "high" if r[11] else "normal", "source": json.loads(r[12] or "{}"),
                 "answer_by": r[13], "language": r[14], "unread": bool(r[15]),
                 "last_message": r[16], "channel": r[20] or "messenger", "picture": r[19],
-                "window_note": r[17], "orders": r[18],
+                "window_note": r[17], "orders": r[18], "last_customer_at": r[21],
             }
         )  # fmt: skip
+    return out
+
+
+def live(
+    db: sqlite_utils.Database, after_handoff: int, *, exclude_sim: bool = True
+) -> dict[str, Any]:
+    """What the workspace's live poll needs, in three indexed reads: the newest message id
+    (the rowid's end), open handoffs as counts and a fingerprint that changes with any claim,
+    unread or new row, and the waiting handoffs opened after ``after_handoff``."""
+    (last_message,) = db.conn.execute("SELECT coalesce(max(id), 0) FROM messages").fetchone()
+    sim = "AND c.psid NOT LIKE 'sim:%' " if exclude_sim else ""
+    row = db.conn.execute(
+        "SELECT count(*), coalesce(sum(q.status = 'waiting'), 0), coalesce(sum(q.unread), 0), "
+        "coalesce(max(q.id), 0), total(q.id * (1 + q.unread) + coalesce(q.claimed_at, 0)) "
+        "FROM queue q JOIN conversations c ON c.id = q.conversation_id "
+        f"WHERE q.status IN ('waiting', 'claimed') {sim}"
+    ).fetchone()
+    (max_id,) = db.conn.execute("SELECT coalesce(max(id), 0) FROM queue").fetchone()
+    fresh = db.conn.execute(
+        "SELECT q.id, q.conversation_id, c.name, q.priority FROM queue q "
+        "JOIN conversations c ON c.id = q.conversation_id "
+        f"WHERE q.id > ? AND q.status = 'waiting' {sim}ORDER BY q.id LIMIT 10",
+        (after_handoff,),
+    ).fetchall()
+    return {
+        "message": last_message,
+        "handoff": max_id,
+        "open": row[0],
+        "waiting": row[1],
+        "unread": row[2],
+        "stamp": f"{row[0]}.{row[3]}.{row[4]:.0f}",
+        "new": [
+            {"id": r[0], "conversation_id": r[1], "name": r[2], "urgent": bool(r[3])} for r in fresh
+        ],
+    }
+
+
+def inbox(
+    db: sqlite_utils.Database,
+    *,
+    show: str = "all",
+    me: str | None = None,
+    stage: str | None = None,
+    label: str | None = None,
+    limit: int = 200,
+) -> list[dict[str, Any]]:
+    """Every conversation (not the simulator's) with its open handoff if any and its last
+    message, most recently active first. ``show``: all | bot (no open handoff) | waiting |
+    mine (claimed by ``me``)."""
+    where = ["c.psid NOT LIKE 'sim:%'"]
+    params: list[Any] = []
+    if show == "bot":
+        where.append("q.id IS NULL")
+    elif show == "waiting":
+        where.append("q.status = 'waiting'")
+    elif show == "mine":
+        where.append("q.status = 'claimed' AND q.claimed_by = ?")
+        params.append(me)
+    if stage:
+        where.append("c.stage = ?")
+        params.append(stage)
+    if label:
+        where.append(
+            "EXISTS (SELECT 1 FROM labels l WHERE l.conversation_id = c.id AND l.label = ?)"
+        )
+        params.append(label)
+    rows = db.conn.execute(
+        "SELECT c.id, c.psid, c.name, c.picture, c.stage, c.score, c.language, "
+        "c.last_customer_at, c.updated_at, q.id, q.status, q.claimed_by, q.unread, "
+        "q.priority, q.reason, q.created_at, c.window_note, "
+        "(SELECT m.text FROM messages m WHERE m.conversation_id = c.id AND m.text IS NOT NULL "
+        "ORDER BY m.id DESC LIMIT 1) "
+        "FROM conversations c LEFT JOIN queue q ON q.conversation_id = c.id "
+        "AND q.status IN ('waiting', 'claimed') "
+        f"WHERE {' AND '.join(where)} ORDER BY c.updated_at DESC LIMIT ?",
+        (*params, limit),
+    ).fetchall()
+    keys = (
+        "conversation_id", "psid", "name", "picture", "stage", "score", "language",
+        "last_customer_at", "updated_at", "id", "status", "claimed_by", "unread",
+        "priority", "reason", "created_at", "window_note", "last_message",
+    )  # fmt: skip
+    out = []
+    for r in rows:
+        item = dict(zip(keys, r, strict=True))
+        item["unread"] = bool(item["unread"])
+        item["priority"] = "high" if item["priority"] else "normal"
+        item["channel"] = "messenger"
+        out.append(item)
     return out

@@ -58,4 +58,7 @@ def http_error(e: HTTPException) -> ResponseReturnValue:
     """Under /api an HTTP error (404 for an unknown route...) keeps the JSON shape."""
     if _under(("/api",)):
         return json_error(e.code or 500, e.description or e.name)
+    if _under(("/staff", "/simulator")) and e.code in (403, 404, 405):
+        message = present.http_error_text(e.code)
+        return render_template("staff/error.html", status=e.code, message=message), e.code
     return e

@@ -38,7 +38,11 @@ def leads_csv():
 @bp.get("/overview")
 @login_required
 def overview():
-    s = leads.stats(runtime().db(), pipeline())
+    db = runtime().db()
+    since = actions._day(request.args, "from", zone())
+    until = actions._day(request.args, "to", zone(), end=True)
+    s = leads.stats(db, pipeline(), since=since, until=until)
+    people = leads.agents(db, since, until)
     funnel = bars([(stage_name(sid), s["reached"][sid]) for sid in s["reached"]])
     now_in = bars([(stage_name(sid), n) for sid, n in s["stages"].items()])
     source_names = {
@@ -50,5 +54,12 @@ def overview():
     sources = bars([(source_names[k], v) for k, v in s["sources"].items()])
     refs = bars(list(s["refs"].items()))
     return render_template(
-        "staff/overview.html", s=s, funnel=funnel, now_in=now_in, sources=sources, refs=refs
+        "staff/overview.html",
+        s=s,
+        funnel=funnel,
+        now_in=now_in,
+        sources=sources,
+        refs=refs,
+        people=people,
+        args=request.args,
     )

@@ -26,14 +26,14 @@ from bot.errors import (
     StageError,
     WindowClosed,
 )
-from bot.messenger.policy import HUMAN_AGENT_TAG, HUMAN_AGENT_WINDOW, reply_tag
+from bot.messenger.policy import HUMAN_AGENT_TAG, HUMAN_AGENT_WINDOW, WINDOW, reply_tag
 from bot.staff.auth import runtime
 from bot.staff.lang import t as _
 from bot.staff.lang import ui_lang
 from store import conversations, leads, queue
 
 if TYPE_CHECKING:
-    from bot.book.types import FlowBook
+    from bot.book.types import FlowBook, Step
 
 _HANDOFF_TIMES = ("created_at", "claimed_at", "closed_at", "first_response_at", "answer_by")
 
@@ -174,14 +174,15 @@ def stage_name(stage_id: str | None, lang: str | None = None) -> str:
 def fmt_time(ts: float | None) -> str:
     """A moment in the business's timezone, in the workspace language (Babel).
 
-    "23 Nov, 9:06 AM"; in Bangla "২৩ নভে, সকাল ৯:০৬": CLDR's bn data has only AM/PM,
+    "23 Nov, 9:06 AM"; in Bangla "২৩ নভেম্বর, সকাল ৯:০৬" (the month in full, as Bangla
+    readers write it; CLDR's short "নভে" reads as a clipped word): CLDR's bn data has only AM/PM,
     where Bangla names the part of the day before the hour.
     """
     if ts is None:
         return ""
     at = datetime.fromtimestamp(ts, zone())
     if ui_lang() == "bn":
-        day = format_datetime(at, "d MMM", locale="bn")
+        day = format_datetime(at, "d MMMM", locale="bn")
         clock = format_datetime(at, "h:mm", locale="bn")
         return i18n.bn_digits(f"{day}, {bn_day_period(at.time())} {clock}")
     return format_datetime(at, "d MMM, h:mm a", locale="en")
@@ -201,11 +202,127 @@ def reason_text(reason: str | None) -> str:
         return _("the bot was paused")
     if reason.startswith("stuck: "):
         return _("no valid answer to question {id}", id=reason[len("stuck: ") :])
-    if any(i.id == reason for i in book().intents):
-        return _("topic: {id}", id=reason)
+    intent = next((i for i in book().intents if i.id == reason), None)
+    if intent is not None:
+        return _("topic: {id}", id=intent_words(intent.id))
     if reason in book().flows:
-        return _("from flow {id}", id=reason)
-    return reason
+        return _("from flow {id}", id=flow_words(reason))
+    return words(reason)
+
+
+def words(ident: str) -> str:
+    """An owner's id (three_piece, this_week) as words: "three piece", "this week"."""
+    return ident.replace("_", " ").strip()
+
+
+def _in_ui_script(phrase: str) -> bool:
+    bangla = any("\u0980" <= ch <= "\u09ff" for ch in phrase)
+    return bangla if ui_lang() == "bn" else not bangla
+
+
+def intent_words(intent_id: str) -> str:
+    """An intent as customers say it, in the workspace language (its first ``match:`` phrase
+    in that script), else its id as words."""
+    for intent in book().intents:
+        if intent.id == intent_id:
+            for phrase in intent.match:
+                if _in_ui_script(phrase):
+                    return phrase
+    return words(intent_id)
+
+
+def flow_words(flow_id: str) -> str:
+    return words(flow_id)
+
+
+def cause_text(cause: str | None) -> str:
+    """Why a stage changed ("staff rina", "flow welcome", "intent discount") in words."""
+    if not cause:
+        return ""
+    kind, _sep, rest = cause.partition(" ")
+    if kind == "staff" and rest:
+        return _("moved by {name}", name=claimant(rest))
+    if kind == "flow" and rest:
+        return _("by the bot, in the {flow} conversation", flow=flow_words(rest))
+    if kind == "intent" and rest:
+        return _("by the bot, when the customer said “{phrase}”", phrase=intent_words(rest))
+    return words(cause)
+
+
+def ask_step(key: str) -> Step | None:
+    """The ask step that saves the answer ``key`` (``need``), in any flow."""
+    for flow in book().flows.values():
+        path = flow.asks.get(key)
+        if path is not None:
+            return flow.at(path)
+    return None
+
+
+def answer_rows(answers: dict[str, Any] | None, limit: int | None = None) -> list[tuple[str, str]]:
+    """Saved answers as (question, answer) in the workspace language: the ask's own text and
+    the chosen choice's label; an empty answer is left out (never "None")."""
+    lang = ui_lang()
+    default = book().settings.languages[0]
+    rows = []
+    for key, value in (answers or {}).items():
+        if value is None or value == "" or value == [] or value == {}:
+            continue
+        step = ask_step(key)
+        question = words(key)
+        if step is not None and step.text:
+            question = _clip(i18n.pick(step.text, lang, default) or question)
+        labels = {}
+        if step is not None:
+            labels = {c.key: i18n.pick(c.label, lang, default) for c in step.choices}
+        rows.append((question, answer_text(value, labels)))
+        if limit is not None and len(rows) >= limit:
+            break
+    return rows
+
+
+def _clip(text: str, n: int = 60) -> str:
+    text = " ".join(text.split())
+    return text if len(text) <= n else text[: n - 1] + "…"
+
+
+def window_left(last_customer_at: float | None, now: float) -> dict[str, Any]:
+    """Time left in Messenger's windows: ``kind`` '' (normal), 'HUMAN_AGENT' or 'closed',
+    ``seconds`` left in that window, and ``text`` to show."""
+    tag = reply_tag(last_customer_at, now)
+    if tag == "closed" or last_customer_at is None:
+        return {"kind": "closed", "seconds": 0.0, "text": _("window closed")}
+    if tag == HUMAN_AGENT_TAG:
+        left = last_customer_at + HUMAN_AGENT_WINDOW - now
+        return {
+            "kind": tag,
+            "seconds": left,
+            "text": _("{time} left (staff only)", time=fmt_wait(left)),
+        }
+    left = last_customer_at + WINDOW - now
+    return {"kind": "", "seconds": left, "text": _("{time} left to answer", time=fmt_wait(left))}
+
+
+def fmt_day(ts: float | None) -> str:
+    """A day: "2 Dec"; in Bangla "২ ডিসেম্বর" (the month's full name)."""
+    if ts is None:
+        return ""
+    at = datetime.fromtimestamp(ts, zone())
+    if ui_lang() == "bn":
+        return i18n.bn_digits(format_datetime(at, "d MMMM", locale="bn"))
+    return format_datetime(at, "d MMM", locale="en")
+
+
+def phone_href(text: str | None) -> str | None:
+    """A ``tel:`` link when an answer is a phone number (Bengali digits too), else None."""
+    if not text:
+        return None
+    bn = "০১২৩৪৫৬৭৮৯"
+    ascii_ = "".join(str(bn.index(ch)) if ch in bn else ch for ch in text.strip())
+    kept = "".join(ch for ch in ascii_ if ch not in " -()")
+    body = kept[1:] if kept.startswith("+") else kept
+    if 10 <= len(body) <= 14 and body.isascii() and body.isdigit():
+        return "tel:" + kept
+    return None
 
 
 def claimant(name: str | None) -> str:
@@ -235,12 +352,21 @@ def num(value: float | int | None) -> str:
     return i18n.format_number(value, ui_lang())
 
 
-def answer_text(value: object) -> str:
+def answer_text(value: object, labels: dict[str, str] | None = None) -> str:
+    """An answer as words: a choice's label, lists joined, nothing for a missing part."""
+    labels = labels or {}
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return _("yes") if value else _("no")
     if isinstance(value, list):
-        return ", ".join(str(v) for v in value)
+        return ", ".join(t for t in (answer_text(v, labels) for v in value) if t)
     if isinstance(value, dict):
-        return ", ".join(f"{k}: {v}" for k, v in value.items())
-    return str(value)
+        return ", ".join(t for t in (answer_text(v, labels) for v in value.values()) if t)
+    if isinstance(value, (int, float)):
+        return num(value)
+    text = str(value)
+    return labels.get(text) or text
 
 
 def target_seconds() -> float:
@@ -287,6 +413,15 @@ def error_text(e: BartaError) -> str:
     if isinstance(e, InvalidInput):
         return _invalid_text(e) or str(e)
     return str(e)
+
+
+def http_error_text(code: int | None) -> str:
+    """A 403/404/405 page's sentence in the workspace language."""
+    if code == 403:
+        return _("You may not open this page.")
+    if code == 405:
+        return _("This page cannot be used that way.")
+    return _("This page does not exist. Check the address, or go back to the queue.")
 
 
 def _invalid_text(e: InvalidInput) -> str | None:

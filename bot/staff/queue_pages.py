@@ -17,10 +17,25 @@ from bot.messenger import policy
 from bot.staff import actions
 from bot.staff.auth import login_required, runtime, safe_next, session_staff
 from bot.staff.lang import t as _
-from bot.staff.present import book, conversation_json, pipeline, stage_name, target_seconds
+from bot.staff.lang import ui_lang
+from bot.staff.present import (
+    answer_rows,
+    book,
+    cause_text,
+    claimant,
+    conversation_json,
+    fmt_day,
+    iso,
+    phone_href,
+    pipeline,
+    stage_name,
+    target_seconds,
+    window_left,
+)
 from bot.staff.views import bp
-from store import conversations, queue
+from store import conversations, leads, queue
 from store import staff as accounts
+from store.db import write_tx
 
 if TYPE_CHECKING:
     from bot.runtime import Runtime
@@ -44,14 +59,62 @@ def _me() -> str:
 # --- the queue ---------------------------------------------------------------------------
 
 
-def _queue_items() -> list[dict[str, Any]]:
+SHOWS = ("queue", "mine", "waiting", "bot", "all")
+SORTS = ("urgency", "time_left")
+
+
+def _queue_items(show: str = "queue", sort: str = "urgency", **filters: str) -> list[dict]:
+    """The queue (open handoffs, most urgent first, or by the time left to answer) or the
+    inbox (every conversation, filtered). Simulator leads stay out of both."""
     rt = runtime()
-    items = queue.waiting(rt.db(), rt.clock())
+    now = rt.clock()
+    if show == "queue":
+        done = _done_stages()
+        items = [
+            i
+            for i in queue.waiting(rt.db(), now)
+            if not i["psid"].startswith("sim:") and i["stage"] not in done
+        ]
+        if filters.get("stage"):
+            items = [i for i in items if i["stage"] == filters["stage"]]
+    else:
+        items = queue.inbox(
+            rt.db(), show=show, me=_me(), stage=filters.get("stage"), label=filters.get("label")
+        )
+        for item in items:
+            item["waiting_seconds"] = (now - item["created_at"]) if item["created_at"] else None
+            item["answers"] = {}
     late = target_seconds()
     for item in items:
-        item["late"] = item["status"] == "waiting" and item["waiting_seconds"] > late
-        item["key_answers"] = list(item["answers"].items())[:4]
+        ws = item.get("waiting_seconds")
+        item["late"] = item["status"] == "waiting" and ws is not None and ws > late
+        item["window"] = window_left(item.get("last_customer_at"), now)
+        item["key_answers"] = answer_rows(item.get("answers"), limit=4)
+    if sort == "time_left":
+        # the window closing soonest first; closed windows (nothing to race) last
+        items.sort(key=lambda i: (i["window"]["kind"] == "closed", i["window"]["seconds"]))
     return items
+
+
+def _done_stages() -> set[str]:
+    """Stages that leave the queue: converted and every stage after it, and lost (the
+    lead is still in the inbox, under Mine or All)."""
+    order = pipeline()
+    done = {"lost"}
+    if "converted" in order:
+        done.update(order[order.index("converted") :])
+    return done
+
+
+def _inbox_args() -> dict[str, Any]:
+    show = request.args.get("show", "queue")
+    sort = request.args.get("sort", "urgency")
+    filters = {k: request.args.get(k, "").strip() for k in ("stage", "label")}
+    return {
+        "show": show if show in SHOWS else "queue",
+        "sort": sort if sort in SORTS else "urgency",
+        **{k: v for k, v in filters.items() if v},
+    }
 
 
 def _staff_names() -> list[str]:
@@ -61,7 +124,8 @@ def _staff_names() -> list[str]:
 @bp.get("/queue")
 @login_required
 def queue_page():
-    items = _queue_items()
+    args = _inbox_args()
+    items = _queue_items(**args)
     refresh = float(current_app.config.get("STAFF_QUEUE_REFRESH_SECONDS", 10))
     return render_template(
         "staff/queue.html",
@@ -69,17 +133,93 @@ def queue_page():
         target=target_seconds() // 60,
         refresh_seconds=refresh,
         staff_names=_staff_names(),
+        args=args,
+        shows=SHOWS,
+        stages=pipeline(),
+        all_labels=leads.all_labels(runtime().db()),
     )
 
 
 @bp.get("/queue.json")
 @login_required
 def queue_json():
-    """The list again, rendered here (escaped) for the page's auto-refresh."""
-    items = _queue_items()
-    html = render_template("staff/_queue_items.html", items=items, staff_names=_staff_names())
+    """The list again, rendered here (escaped) for the page's live refresh."""
+    args = _inbox_args()
+    items = _queue_items(**args)
+    html = render_template(
+        "staff/_queue_items.html", items=items, staff_names=_staff_names(), args=args
+    )
     waiting = sum(1 for i in items if i["status"] == "waiting")
     return jsonify(html=html, waiting=waiting, count=len(items))
+
+
+# Live updates: short polling of one cheap JSON endpoint, not Server-Sent Events.
+# waitress serves with a small fixed thread pool (8 by default, `serve --threads`) and the
+# webhook shares it: an SSE stream (or a long-poll) holds a thread for as long as a tab is
+# open, so 8 tabs would leave no thread for Meta's POSTs. A short poll holds a thread for a
+# few milliseconds: every tab asks "anything after <cursor>?" every 1.5 s (live.js), and
+# the answer is three indexed reads (store.queue.live) plus, on a conversation page, the
+# messages after the last one shown. bench/live.py measures the webhook with 50 such tabs.
+LIVE_INTERVAL = 1.5  # seconds between polls of a visible tab: an arrival shows within 2 s
+
+
+@bp.get("/live.json")
+@login_required
+def live_json():
+    """``?h=<last handoff id seen>&c=<conversation>&m=<last message id shown>``: counts for
+    the nav and the title, the handoffs opened since, and the conversation's new messages
+    rendered (escaped) by the same template as the page."""
+    rt = runtime()
+    db = rt.db()
+    after_handoff = request.args.get("h", type=int, default=0)
+    state = queue.live(db, after_handoff)
+    body: dict[str, Any] = {
+        "handoff": state["handoff"],
+        "message": state["message"],
+        "waiting": state["waiting"],
+        "unread": state["unread"],
+        "open": state["open"],
+        "stamp": state["stamp"],
+        "interval": LIVE_INTERVAL,
+        "new": [
+            {
+                "id": n["id"],
+                "name": n["name"] or _("A customer"),
+                "urgent": n["urgent"],
+                "url": url_for("staff.conversation", cid=n["conversation_id"]),
+            }
+            for n in state["new"]
+        ]
+        if after_handoff
+        else [],
+    }
+    cid = request.args.get("c", type=int)
+    after = request.args.get("m", type=int, default=0)
+    if cid and after and state["message"] > after:
+        new = conversations.messages(db, cid, after=after)
+        if new:
+            msgs = [
+                {**m, "ts": m["at"], "at": iso(m["at"]), "delivery": m["delivery"]} for m in new
+            ]
+            body["messages_html"] = render_template("staff/_messages.html", messages=msgs)
+            body["last"] = new[-1]["id"]
+            body["customer"] = any(m["sender"] == "customer" for m in new)
+            if body["customer"] and request.args.get("seen") == "1":
+                with write_tx(db):
+                    queue.mark_read(db, cid)
+    return jsonify(body)
+
+
+@bp.app_context_processor
+def _inbox_helpers() -> dict[str, Any]:
+    return {
+        "answer_rows": answer_rows,
+        "cause_text": cause_text,
+        "fmt_day": fmt_day,
+        "phone_href": phone_href,
+        "claimant": claimant,
+        "live_interval": LIVE_INTERVAL,
+    }
 
 
 QUEUE_ACTIONS: dict[str, Callable[[Runtime, int, str], Any]] = {
@@ -123,13 +263,20 @@ def conversation_page(cid: int, drafts: dict[str, str] | None = None) -> str:
     data = conversation_json(db, conv)
     for m, raw in zip(data["messages"], conversations.messages(db, cid), strict=True):
         m["ts"] = raw["at"]
+        m["id"] = raw["id"]
     for n, raw in zip(data["notes"], conversations.notes(db, cid), strict=True):
         n["ts"] = raw["at"]
     for h, raw in zip(data["stage_history"], conversations.stage_history(db, cid), strict=True):
         h["ts"] = raw["at"]
     default = book().settings.languages[0]
     lang = conv["language"] or default
-    canned = [(key, i18n.pick(text, lang, default)) for key, text in book().canned.items()]
+    ui = ui_lang()
+    # a ready reply shows its first words in the workspace language; it inserts the text in
+    # the customer's language
+    canned = [
+        (_first_words(i18n.pick(text, ui, default)), i18n.pick(text, lang, default))
+        for text in book().canned.values()
+    ]
     until = None
     if conv["last_customer_at"] is not None:
         until = conv["last_customer_at"] + policy.HUMAN_AGENT_WINDOW
@@ -143,8 +290,34 @@ def conversation_page(cid: int, drafts: dict[str, str] | None = None) -> str:
         human_agent_until=until,
         stages=pipeline(),
         drafts=drafts or {},
+        last_id=max((m["id"] for m in data["messages"]), default=0),
+        window_info=window_left(conv["last_customer_at"], rt.clock()),
+        confirm_stages=_confirm_stages(),
         staff_names=_staff_names(),
     )
+
+
+def _first_words(text: str, n: int = 28) -> str:
+    text = " ".join((text or "").split())
+    if len(text) <= n:
+        return text
+    cut = text[:n].rsplit(" ", 1)[0] or text[:n]
+    return cut + "…"
+
+
+def _confirm_stages() -> dict[str, str]:
+    """Stages a move to asks first: those that message the customer (``on_enter``) and lost."""
+    out = {}
+    for s in book().stages:
+        if s.on_enter:
+            out[s.id] = _(
+                "Moving to {stage} sends the customer a message. Move?", stage=stage_name(s.id)
+            )
+        elif s.id == "lost":
+            out[s.id] = _(
+                "Mark this lead as {stage}? This is hard to undo.", stage=stage_name(s.id)
+            )
+    return out
 
 
 @bp.get("/c/<int:cid>")
@@ -162,7 +335,10 @@ def _back_to(cid: int, anchor: str = ""):
 def reply(cid: int):
     result = actions.reply(runtime(), cid, request.form.get("text"), _me())
     if result["tag"] == policy.HUMAN_AGENT_TAG:
-        flash(_("Sent with the HUMAN_AGENT tag (the 24-hour window has passed)."), "ok")
+        flash(
+            _("Sent as a person's reply: the 24-hour window has passed, so the bot could not."),
+            "ok",
+        )
     else:
         flash(_("Reply queued."), "ok")
     return _back_to(cid, "#reply")

@@ -285,8 +285,10 @@ def test_the_workspace_shows_the_comment_and_the_channel(shop):
     assert "দাম কত? ইনবক্স করেন প্লিজ" in page and PRIVATE_BN in page
     assert "pfbid02FakeBartaFixturePermalinkRedKatan7xQ" in page  # a link to the post
     queue_page = client.get("/staff/queue").get_data(as_text=True)
-    assert "📷" in queue_page  # the story mention waits for staff, from Instagram
+    assert "Instagram" in queue_page  # the story mention waits for staff, from Instagram
     leads_page = client.get("/staff/leads", query_string={"channel": "instagram"})
     assert leads_page.status_code == 200
-    assert "1459876543210987" in leads_page.get_data(as_text=True)
-    assert COMMENTER_PSID not in leads_page.get_data(as_text=True)
+    ig = conversations.by_psid(db, "1459876543210987")
+    rows = leads_page.get_data(as_text=True)
+    assert f"/staff/c/{ig['id']}" in rows  # the Instagram lead, by its link (never a raw id)
+    assert f"/staff/c/{conv['id']}\"" not in rows  # not the Facebook commenter

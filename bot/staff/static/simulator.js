@@ -124,7 +124,12 @@
     var dl = document.getElementById("lead-answers");
     dl.textContent = "";
     var keys = Object.keys(lead.answers || {});
-    if (!keys.length) dl.appendChild(el("span", "muted small", root.dataset.none));
+    if (!keys.length) {  // a <dl> holds only dt/dd groups
+      var none = el("div");
+      none.appendChild(el("dt", "muted small", root.dataset.none));
+      none.appendChild(el("dd"));
+      dl.appendChild(none);
+    }
     keys.forEach(function (k) {
       var row = el("div");
       row.appendChild(el("dt", null, k));
