@@ -291,4 +291,4 @@ def test_the_workspace_shows_the_comment_and_the_channel(shop):
     ig = conversations.by_psid(db, "1459876543210987")
     rows = leads_page.get_data(as_text=True)
     assert f"/staff/c/{ig['id']}" in rows  # the Instagram lead, by its link (never a raw id)
-    assert f"/staff/c/{conv['id']}\"" not in rows  # not the Facebook commenter
+    assert f'/staff/c/{conv["id"]}"' not in rows  # not the Facebook commenter
