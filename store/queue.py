@@ -200,8 +200,10 @@ def live(
     (last_message,) = db.conn.execute("SELECT coalesce(max(id), 0) FROM messages").fetchone()
     sim = "AND c.psid NOT LIKE 'sim:%' " if exclude_sim else ""
     row = db.conn.execute(
-        "SELECT count(*), coalesce(sum(q.status = 'waiting'), 0), coalesce(sum(q.unread), 0), "
-        "coalesce(max(q.id), 0), total(q.id * (1 + q.unread) + coalesce(q.claimed_at, 0)) "
+        # plain SQL both databases read (PostgreSQL has no sum() of a boolean, no total())
+        "SELECT count(*), coalesce(sum(CASE WHEN q.status = 'waiting' THEN 1 ELSE 0 END), 0), "
+        "coalesce(sum(q.unread), 0), coalesce(max(q.id), 0), "
+        "coalesce(sum(q.id * (1 + q.unread) + coalesce(q.claimed_at, 0)), 0) "
         "FROM queue q JOIN conversations c ON c.id = q.conversation_id "
         f"WHERE q.status IN ('waiting', 'claimed') {sim}"
     ).fetchone()
