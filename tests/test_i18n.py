@@ -51,3 +51,10 @@ def test_every_text_has_its_bangla_with_the_same_placeholders():
         if set(PLACEHOLDER.findall(text)) != set(PLACEHOLDER.findall(msgid)):
             problems.append(f"{where}: placeholders differ in {msgid!r} → {text!r}")
     assert problems == []
+
+
+def test_both_catalogs_parse_without_a_problem():
+    """A merge that drops a msgstr line only warns at start; here it fails."""
+    for lang in ("bn", "en"):
+        with open(ROOT / f"locales/{lang}/LC_MESSAGES/messages.po", "rb") as f:
+            read_po(f, locale=lang, abort_invalid=True)
