@@ -181,7 +181,9 @@ class Engine(Takeover):
             self._referral(conv, ev, now)
         if kind != "referral":
             self._log_in(db, conv, ev, now)
-        if ev.standby or conv["bot_paused"] or queue.open_for(db, conv["id"]) is not None:
+        # Every open handoff pauses the bot (write.py, takeover.py, _echo, _handover), so the
+        # flag alone tells: no queue read on the hot path.
+        if ev.standby or conv["bot_paused"]:
             # One voice: a person holds the lead (another app, such as Meta's inbox, owns
             # the thread when the event came on standby); it waits for them, never for nobody.
             if kind != "referral":  # a referral is where they came from, not a message
