@@ -28,9 +28,15 @@ KINDS = ("image", "video", "audio", "file", "sticker", "like", "location", "othe
 ACTIONS = ("handoff", "reply")
 # Barta's default action per kind: what a bot cannot look at or listen to goes to staff
 DEFAULT_DO = {
-    "image": "handoff", "video": "handoff", "audio": "handoff", "file": "handoff",
-    "sticker": "reply", "like": "reply", "location": "reply", "other": "handoff",
-}  # fmt: skip
+    "image": "handoff",
+    "video": "handoff",
+    "audio": "handoff",
+    "file": "handoff",
+    "sticker": "reply",
+    "like": "reply",
+    "location": "reply",
+    "other": "handoff",
+}
 
 
 def compile_attachments(c: Context, value: Any, where: Where) -> Mapping[str, AttachmentRule]:

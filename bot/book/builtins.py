@@ -310,10 +310,19 @@ BUILTINS: Mapping[str, Builtin] = MappingProxyType(
     {
         b.name: b
         for b in (
-            COMPLAINT, ORDER_STATUS, PAYMENT_DONE, DISCOUNT, COD, DELIVERY, HUMAN, STOP,
-            THANKS, GREETING, ANGRY,
+            COMPLAINT,
+            ORDER_STATUS,
+            PAYMENT_DONE,
+            DISCOUNT,
+            COD,
+            DELIVERY,
+            HUMAN,
+            STOP,
+            THANKS,
+            GREETING,
+            ANGRY,
         )
     }
-)  # fmt: skip
+)
 # Pairs of built-ins that may claim the same message (see the module docstring).
 OVERLAPS = frozenset({frozenset({"complaint", "angry"}), frozenset({"order_status", "delivery"})})

@@ -151,10 +151,13 @@ def _labels_in_conditions(book: FlowBook, refs: Refs, report: Report) -> None:
                 continue
             wanted = " ".join(literal.split()).casefold()
             key = next(
-                (k for k, labels in found.items()
-                 if any(" ".join(x.split()).casefold() == wanted for x in labels)),
+                (
+                    k
+                    for k, labels in found.items()
+                    if any(" ".join(x.split()).casefold() == wanted for x in labels)
+                ),
                 None,
-            )  # fmt: skip
+            )
             if key is not None:
                 report.error(where, "condition.label", name=name, label=literal, key=key)
 

@@ -51,8 +51,9 @@ def compile_comments(c: Context, value: Any, where: Where) -> tuple[CommentRule,
         r.keys(m, KEYS, what)
         match = _words(c, m.get("match"), m.where("match") if "match" in m else at, what)
         posts = _posts(c, m.get("posts"), m.where("posts") if "posts" in m else at, what, True)
-        skip = _posts(c, m.get("skip_posts"), m.where("skip_posts") if "skip_posts" in m else at,
-                      what, False)  # fmt: skip
+        skip = _posts(
+            c, m.get("skip_posts"), m.where("skip_posts") if "skip_posts" in m else at, what, False
+        )
         channels: tuple[str, ...] = CHANNELS
         if "channels" in m:
             found = []
@@ -68,8 +69,13 @@ def compile_comments(c: Context, value: Any, where: Where) -> tuple[CommentRule,
             private = r.text(m["private"], m.where("private"), f"{what} private", limit=TEXT_LIMIT)
             for lang, text in (private or {}).items():
                 if "instagram" in channels and utf8_len(text) > IG_TEXT_BYTES:
-                    r.error(m.where("private"), "comments.private_instagram", lang=lang,
-                            size=utf8_len(text), limit=IG_TEXT_BYTES)  # fmt: skip
+                    r.error(
+                        m.where("private"),
+                        "comments.private_instagram",
+                        lang=lang,
+                        size=utf8_len(text),
+                        limit=IG_TEXT_BYTES,
+                    )
         flow = None
         if "flow" in m:
             flow = r.word(m["flow"], m.where("flow"), f"{what} flow")
@@ -98,7 +104,7 @@ def compile_comments(c: Context, value: Any, where: Where) -> tuple[CommentRule,
                 hide_phone=hide,
                 file=at[0],
                 line=at[1],
-            )  # fmt: skip
+            )
         )
     return tuple(out)
 
@@ -174,16 +180,28 @@ def _variants(c: Context, value: Any, where: Where, what: str) -> dict[str, tupl
     for key, item in value.items():
         at = value.where(key)
         if key not in langs:
-            r.error(at, "text.unknown_key", key=key, what=f"{what} reply",
-                    hint=suggest(key, langs), comma=_comma_hint(key, item))  # fmt: skip
+            r.error(
+                at,
+                "text.unknown_key",
+                key=key,
+                what=f"{what} reply",
+                hint=suggest(key, langs),
+                comma=_comma_hint(key, item),
+            )
             continue
         texts = _list(c, item, at, f"{what} reply")
         if texts:
             out[str(key)] = texts
     for lang in langs:
         if lang not in value:
-            r.error(where, "text.missing_lang", what=f"{what} reply",
-                    name=LANGUAGE_NAMES.get(lang, lang), lang=lang, langs=", ".join(langs))  # fmt: skip
+            r.error(
+                where,
+                "text.missing_lang",
+                what=f"{what} reply",
+                name=LANGUAGE_NAMES.get(lang, lang),
+                lang=lang,
+                langs=", ".join(langs),
+            )
     return out
 
 
@@ -199,8 +217,14 @@ def _list(c: Context, value: Any, where: Where, what: str) -> tuple[str, ...]:
             r.error(at, "text.empty", what=what)
             continue
         if len(item) > COMMENT_TEXT_LIMIT:
-            r.error(at, "text.too_long", what=what, length=len(item), in_lang="",
-                    limit=COMMENT_TEXT_LIMIT)  # fmt: skip
+            r.error(
+                at,
+                "text.too_long",
+                what=what,
+                length=len(item),
+                in_lang="",
+                limit=COMMENT_TEXT_LIMIT,
+            )
             continue
         out.append(item)
     if not out and not items:

@@ -204,9 +204,19 @@ def _use(c: Context, m: Map, at: Where) -> Intent | None:
     if goto:
         c.refs.flow(goto, src.where("goto"), f"intent {iid!r} goto")
     return Intent(
-        iid, words, say, do, goto, fields["priority"] or "normal", at[0], at[1],
-        fields["language"], use=b.name, stage=b.stage, capture=b.capture,
-    )  # fmt: skip
+        iid,
+        words,
+        say,
+        do,
+        goto,
+        fields["priority"] or "normal",
+        at[0],
+        at[1],
+        fields["language"],
+        use=b.name,
+        stage=b.stage,
+        capture=b.capture,
+    )
 
 
 def _default_say(c: Context, b: Builtin) -> Any:
@@ -223,6 +233,15 @@ def builtin_intent(name: str) -> Intent:
     """A built-in the framework adds when the owner did not list it (``angry``)."""
     b = BUILTINS[name]
     return Intent(
-        b.name, b.match, b.say, b.do, None, b.priority, "", 0, use=b.name, stage=b.stage,
+        b.name,
+        b.match,
+        b.say,
+        b.do,
+        None,
+        b.priority,
+        "",
+        0,
+        use=b.name,
+        stage=b.stage,
         capture=b.capture,
-    )  # fmt: skip
+    )
