@@ -54,13 +54,20 @@ def get_or_create(
     conv = by_psid(db, psid)
     if conv is not None:
         return conv, False
+    return create(db, psid, now, channel), True
+
+
+def create(
+    db: sqlite_utils.Database, psid: str, now: float, channel: str = "messenger"
+) -> dict[str, Any]:
+    """A new customer's conversation (inside a write_tx; the caller knows there is none)."""
     db.conn.execute(
         "INSERT INTO conversations (psid, created_at, updated_at, channel) VALUES (?, ?, ?, ?)",
         (psid, now, now, channel),
     )
     conv = by_psid(db, psid)
     assert conv is not None
-    return conv, True
+    return conv
 
 
 CHANNELS = ("messenger", "instagram")

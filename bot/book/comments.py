@@ -121,16 +121,22 @@ def _shadows(
     )
 
 
+def _one_or_list(c: Context, value: Any, where: Where, what: str) -> list[tuple[Any, Where]] | None:
+    """A single word or a list of them, each with its line; None (reported) otherwise."""
+    if value is None:
+        return None
+    if isinstance(value, str | int) and not isinstance(value, bool):
+        return [(value, where)]
+    if isinstance(value, Seq):
+        return [(item, at) for _, item, at in each(value)]
+    c.r.error(where, "seq.wrong", what=what, kind=kind_of(value))
+    return None
+
+
 def _words(c: Context, value: Any, where: Where, what: str) -> tuple[str, ...]:
     r = c.r
-    if value is None:
-        return ()
-    if isinstance(value, str | int) and not isinstance(value, bool):
-        items: list[tuple[Any, Where]] = [(value, where)]
-    elif isinstance(value, Seq):
-        items = [(item, at) for _, item, at in each(value)]
-    else:
-        r.error(where, "seq.wrong", what=f"{what} match", kind=kind_of(value))
+    items = _one_or_list(c, value, where, f"{what} match")
+    if items is None:
         return ()
     out = []
     for word, at in items:
@@ -145,14 +151,8 @@ def _words(c: Context, value: Any, where: Where, what: str) -> tuple[str, ...]:
 def _posts(c: Context, value: Any, where: Where, what: str, all_ok: bool) -> tuple[str, ...]:
     """Post ids; ``[all]`` (or nothing) is every post."""
     r = c.r
-    if value is None:
-        return ()
-    if isinstance(value, str | int) and not isinstance(value, bool):
-        items: list[tuple[Any, Where]] = [(value, where)]
-    elif isinstance(value, Seq):
-        items = [(item, at) for _, item, at in each(value)]
-    else:
-        r.error(where, "seq.wrong", what=f"{what} posts", kind=kind_of(value))
+    items = _one_or_list(c, value, where, f"{what} posts")
+    if items is None:
         return ()
     out: list[str] = []
     for item, at in items:

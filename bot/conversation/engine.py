@@ -110,8 +110,8 @@ class Engine(Takeover):
                             outbox.confirm_by_echo(db, ev.metadata, ev.mid, now)
                     inbox.mark_done(db, [r[0] for r in rows], now)
                     return True
-                if conv is None:
-                    conv, _new = conversations.get_or_create(db, psid, now)
+                if conv is None:  # looked up just above: no second read
+                    conv = conversations.create(db, psid, now)
                 for _id, _kind, event_json, _attempts in rows:
                     self.handle(db, conv, Event.from_json(event_json), now)
                 conversations.save(db, conv, now)

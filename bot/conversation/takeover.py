@@ -113,29 +113,22 @@ class Takeover(Writer):
 
     def release(self, db: sqlite_utils.Database, handoff_id: int, by: str) -> bool:
         """Back to the bot now: the handoff closes and the pending question is asked again."""
-        with write_tx(db):
-            now = self.clock()
-            item = queue.get(db, handoff_id)
-            if item is None:
-                raise NotFound(f"handoff {handoff_id} does not exist")
-            ok = queue.close(db, handoff_id, "released", now)
-            if ok:
-                conv = self._load(db, item["conversation_id"])
-                self._resume(db, conv, now)
-                conversations.save(db, conv, now)
-        return ok
+        return self._close(db, handoff_id, "released", ask=True)
 
     def resolve(self, db: sqlite_utils.Database, handoff_id: int, by: str) -> bool:
         """Done: the handoff closes; the bot says nothing now and answers the next message."""
+        return self._close(db, handoff_id, "resolved", ask=False)
+
+    def _close(self, db: sqlite_utils.Database, handoff_id: int, status: str, *, ask: bool) -> bool:
         with write_tx(db):
             now = self.clock()
             item = queue.get(db, handoff_id)
             if item is None:
                 raise NotFound(f"handoff {handoff_id} does not exist")
-            ok = queue.close(db, handoff_id, "resolved", now)
+            ok = queue.close(db, handoff_id, status, now)
             if ok:
                 conv = self._load(db, item["conversation_id"])
-                self._resume(db, conv, now, ask=False)
+                self._resume(db, conv, now, ask=ask)
                 conversations.save(db, conv, now)
         return ok
 
