@@ -14,6 +14,7 @@ COLUMNS = (
     "bot_paused", "opted_out", "unreachable", "source", "state", "window_note",
     "followups_sent", "created_at", "updated_at", "last_customer_at", "last_bot_at",
     "last_staff_at", "orders", "picture", "name_checked_at", "name_source", "channel",
+    "page_id",
 )  # fmt: skip
 JSON_COLUMNS = ("answers", "source", "state")
 _SELECT = f"SELECT {', '.join(COLUMNS)} FROM conversations"
@@ -48,22 +49,36 @@ def by_psid(db: sqlite_utils.Database, psid: str) -> dict[str, Any] | None:
 
 
 def get_or_create(
-    db: sqlite_utils.Database, psid: str, now: float, channel: str = "messenger"
+    db: sqlite_utils.Database,
+    psid: str,
+    now: float,
+    channel: str = "messenger",
+    page_id: str = "",
 ) -> tuple[dict[str, Any], bool]:
     """The customer's conversation, and whether it was made just now (inside a write_tx)."""
     conv = by_psid(db, psid)
     if conv is not None:
         return conv, False
-    return create(db, psid, now, channel), True
+    return create(db, psid, now, channel, page_id), True
 
 
 def create(
-    db: sqlite_utils.Database, psid: str, now: float, channel: str = "messenger"
+    db: sqlite_utils.Database,
+    psid: str,
+    now: float,
+    channel: str = "messenger",
+    page_id: str = "",
 ) -> dict[str, Any]:
-    """A new customer's conversation (inside a write_tx; the caller knows there is none)."""
+    """A new customer's conversation (inside a write_tx; the caller knows there is none).
+
+    ``page_id`` is the Page the customer wrote to ('' for the one Page of
+    MESSENGER_PAGE_TOKEN and for the simulator). A PSID is scoped to one Page (MORE.md §7):
+    the same person has another PSID on another Page, so the PSID alone still finds them.
+    """
     db.conn.execute(
-        "INSERT INTO conversations (psid, created_at, updated_at, channel) VALUES (?, ?, ?, ?)",
-        (psid, now, now, channel),
+        "INSERT INTO conversations (psid, created_at, updated_at, channel, page_id) "
+        "VALUES (?, ?, ?, ?, ?)",
+        (psid, now, now, channel, page_id),
     )
     conv = by_psid(db, psid)
     assert conv is not None

@@ -279,3 +279,31 @@ def m006_channels(db: sqlite_utils.Database) -> None:
         CREATE INDEX comments_post ON comments(post_id)
         """,
     )
+
+
+@migrations()
+def m007_pages(db: sqlite_utils.Database) -> None:
+    """Several Pages in one deployment: each with its own token, flows and name; every
+    conversation and reply knows its Page, and staff may be limited to some Pages."""
+    _run(
+        db,
+        """
+        CREATE TABLE pages (
+            page_id TEXT PRIMARY KEY,       -- the Facebook Page id (entry[].id)
+            name TEXT,
+            token TEXT,                     -- the Page access token (never shown or logged)
+            flows TEXT,                     -- the Page's flows file; NULL: BOT_FLOWS
+            instagram_id TEXT,              -- the Instagram account linked to the Page
+            created_at REAL NOT NULL,
+            updated_at REAL NOT NULL
+        );
+        CREATE UNIQUE INDEX pages_instagram ON pages(instagram_id) WHERE instagram_id IS NOT NULL;
+        -- '' for the Page of MESSENGER_PAGE_TOKEN (and the simulator's customers)
+        ALTER TABLE conversations ADD COLUMN page_id TEXT NOT NULL DEFAULT '';
+        CREATE INDEX conversations_page ON conversations(page_id, updated_at);
+        -- the Page whose token sends the row
+        ALTER TABLE outbox ADD COLUMN page_id TEXT NOT NULL DEFAULT '';
+        -- JSON list of the Page ids the account may work on; NULL: every Page
+        ALTER TABLE staff ADD COLUMN pages TEXT
+        """,
+    )

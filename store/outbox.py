@@ -28,21 +28,24 @@ def enqueue(
     kind: str = "message",
     endpoint: str | None = None,
     recipient: dict | None = None,
+    page_id: str = "",
 ) -> int:
     """Queue one Send API body (without recipient); call inside the caller's write_tx.
 
     ``endpoint`` and ``recipient`` are for the rows that are not a message to ``psid``
     (COMMENT_KINDS: a private reply to a comment, a public comment reply, hiding one);
     their ``psid`` is a key that keeps them in order (``comment:<comment id>``).
+    ``page_id`` is the Page whose token sends the row ('' : MESSENGER_PAGE_TOKEN's).
     """
     cur = db.conn.execute(
         "INSERT INTO outbox (conversation_id, psid, kind, body, sender, next_at, created_at, "
-        "endpoint, recipient) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        "endpoint, recipient, page_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
         (
             conversation_id, psid, kind,
             json.dumps(body, ensure_ascii=False, separators=(",", ":")),
             sender, now, now, endpoint,
             None if recipient is None else json.dumps(recipient, separators=(",", ":")),
+            page_id,
         ),
     )  # fmt: skip
     assert cur.lastrowid is not None

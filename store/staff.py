@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import json
 import secrets
 import sqlite3
 from typing import Any
@@ -13,7 +14,7 @@ from werkzeug.security import check_password_hash, generate_password_hash
 from store.db import write_tx
 
 ROLES = ("owner", "agent")
-_COLUMNS = ("id", "name", "role", "created_at", "session_version")
+_COLUMNS = ("id", "name", "role", "created_at", "session_version", "pages")
 NAME_LIMIT = 64
 PASSWORD_MIN = 8
 PASSWORD_MAX = 128
@@ -22,7 +23,12 @@ _DUMMY_HASH = generate_password_hash("barta-no-such-user")
 
 
 def _row(row: tuple | None) -> dict[str, Any] | None:
-    return None if row is None else dict(zip(_COLUMNS, row, strict=True))
+    if row is None:
+        return None
+    out = dict(zip(_COLUMNS, row, strict=True))
+    # the Page ids the account may work on; None: every Page
+    out["pages"] = None if out["pages"] is None else json.loads(out["pages"])
+    return out
 
 
 def _hash_token(token: str) -> str:
@@ -225,14 +231,29 @@ def by_token(db: sqlite_utils.Database, token: str, now: float) -> dict[str, Any
         return None
     digest = _hash_token(token)
     row = db.execute(
-        "SELECT s.id, s.name, s.role, s.created_at, s.session_version, t.id, t.last_used_at "
+        "SELECT s.id, s.name, s.role, s.created_at, s.session_version, s.pages, t.id, "
+        "t.last_used_at "
         "FROM tokens t JOIN staff s ON s.id = t.staff_id WHERE t.token_hash = ? "
         "AND t.revoked_at IS NULL AND (t.expires_at IS NULL OR t.expires_at > ?)",
         (digest, now),
     ).fetchone()
     if row is None:
         return None
-    if row[6] is None or now - row[6] > 60:  # one write a minute is plenty
+    if row[7] is None or now - row[7] > 60:  # one write a minute is plenty
         with write_tx(db):
-            db.execute("UPDATE tokens SET last_used_at = ? WHERE id = ?", (now, row[5]))
-    return _row(row[:5])
+            db.execute("UPDATE tokens SET last_used_at = ? WHERE id = ?", (now, row[6]))
+    return _row(row[:6])
+
+
+def set_pages(db: sqlite_utils.Database, staff_id: int, pages: list[str] | None) -> None:
+    """Limit the account to ``pages`` (Page ids; None or empty: every Page)."""
+    value = json.dumps(sorted(set(pages))) if pages else None
+    with write_tx(db):
+        db.execute("UPDATE staff SET pages = ? WHERE id = ?", (value, staff_id))
+
+
+def may_see(account: dict[str, Any], page_id: str) -> bool:
+    """May ``account`` work on conversations of ``page_id``? ('' is the default Page,
+    which an account limited to some Pages does not see.)"""
+    pages = account.get("pages")
+    return pages is None or page_id in pages
