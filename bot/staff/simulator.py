@@ -221,9 +221,8 @@ def reset():
         _put(_event("postback", psid, payload=f"{policy.PAYLOAD_LANG}{lang}", title=lang))
     ref = _ref_arg(data)
     referral = {"ref": ref, "source": "SHORTLINK", "type": "OPEN_THREAD"} if ref else None
-    title = get_started_word(
-        lang if lang in book.settings.languages else book.settings.languages[0]
-    )
+    said = lang if isinstance(lang, str) and lang in book.settings.languages else None
+    title = get_started_word(said or book.settings.languages[0])
     _put(_event("postback", psid, payload=policy.GET_STARTED, title=title, referral=referral))
     return {"ok": True, "psid": psid}
 
