@@ -19,7 +19,8 @@ self.addEventListener("notificationclick", function (event) {
       var same = ours.filter(function (w) { return w.url === url; })[0];
       if (same) return same.focus();
       if (ours.length && ours[0].navigate) {  // a workspace tab is open: use it
-        return ours[0].focus().then(function (w) { return (w || ours[0]).navigate(url); });
+        return ours[0].focus().then(function (w) { return (w || ours[0]).navigate(url); })
+          .catch(function () { return self.clients.openWindow(url); });  // not ours yet
       }
       return self.clients.openWindow(url);
     }));
