@@ -113,12 +113,15 @@ def compile_flow(c: Context, fid: Any, value: Any, where: Where) -> Flow | None:
         return None
     c.start_flow()
     start_on: list[str] = []
+    title: Text | None = None
     steps_value: Any
     if isinstance(value, Seq):
         steps_value, steps_where = value, where
     elif isinstance(value, Map):
-        r.keys(value, ("start_on", "steps", "description"), f"flow {fid!r}")
+        r.keys(value, ("title", "start_on", "steps", "description"), f"flow {fid!r}")
         start_on = read_start_on(c, value.get("start_on"), value.where("start_on"))
+        if "title" in value:  # what staff read instead of the flow's id
+            title = r.text(value.get("title"), value.where("title"), f"the title of flow {fid!r}")
         if "steps" not in value:
             r.error(where, "flow.no_steps_key", flow=fid)
         steps_value, steps_where = value.get("steps"), value.where("steps")
@@ -129,7 +132,8 @@ def compile_flow(c: Context, fid: Any, value: Any, where: Where) -> Flow | None:
         r.error(steps_where, "flow.no_steps", flow=fid)
     body = steps.compile_steps(c, steps_value, steps_where, fid, "", ())
     c.refs.asks.update(c.asks)
-    return Flow(fid, tuple(start_on), body, where[0], where[1], MappingProxyType(dict(c.asks)))
+    asks = MappingProxyType(dict(c.asks))
+    return Flow(fid, tuple(start_on), body, where[0], where[1], asks, title)
 
 
 def read_start_on(c: Context, value: Any, where: Where) -> list[str]:

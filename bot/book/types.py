@@ -87,6 +87,7 @@ class Flow:
     # branch of an if step: (4,) is steps[4]; (5, "then", 1) is steps[5].then[1];
     # (5, "else", 0, "then", 2) is steps[5].else_[0].then[2].
     asks: Mapping[str, Path] = field(default_factory=lambda: EMPTY)
+    title: Text | None = None  # what the workspace shows staff instead of the id
 
     def at(self, path: Path) -> Step:
         """The step a path from ``asks`` leads to."""

@@ -30,6 +30,7 @@ from bot import i18n
 from bot.conversation import golden
 from bot.conversation.scheduler import Scheduler
 from bot.errors import InvalidInput
+from bot.i18n import N_
 from bot.messenger import policy, profile
 from bot.messenger.events import Event
 from bot.staff.sim_session import (
@@ -49,6 +50,13 @@ bp = Blueprint("simulator", __name__, url_prefix="/simulator")
 
 PREFIX = "sim:"
 MAX_TEXT = 2000
+# Messenger labels the button in the customer's own language (the book cannot change it)
+GET_STARTED_WORD = N_("Get Started")
+
+
+def get_started_word(lang: str) -> str:
+    """The Get Started button as a customer who reads ``lang`` sees it."""
+    return i18n.gettext(lang, GET_STARTED_WORD)
 
 
 def _allowed() -> bool:
@@ -144,6 +152,7 @@ def page():
         psid=g.sim_psid,
         business=i18n.pick(book.settings.business, langs[0], langs[0]),
         bot_languages=langs,
+        get_started={lang: get_started_word(lang) for lang in langs},
         offline=_runtime().offline,
         draft=session.get("sim_draft"),
         ref=str(request.args.get("ref") or "")[:200],
@@ -212,8 +221,9 @@ def reset():
         _put(_event("postback", psid, payload=f"{policy.PAYLOAD_LANG}{lang}", title=lang))
     ref = _ref_arg(data)
     referral = {"ref": ref, "source": "SHORTLINK", "type": "OPEN_THREAD"} if ref else None
-    _put(_event("postback", psid, payload=policy.GET_STARTED, title="Get Started",
-                referral=referral))  # fmt: skip
+    said = lang if isinstance(lang, str) and lang in book.settings.languages else None
+    title = get_started_word(said or book.settings.languages[0])
+    _put(_event("postback", psid, payload=policy.GET_STARTED, title=title, referral=referral))
     return {"ok": True, "psid": psid}
 
 

@@ -106,6 +106,16 @@ def home():
     return redirect(url_for("staff.queue_page"))
 
 
+@bp.get("/sw.js")
+def service_worker():
+    """The workspace's service worker (notifications on phones), served here, not under
+    /staff/static/, so that its scope is all of /staff/. A script with no data: no login."""
+    response = bp.send_static_file("sw.js")
+    response.mimetype = "text/javascript"
+    response.cache_control.no_cache = True  # a new version reaches every phone at once
+    return response
+
+
 # --- the team ----------------------------------------------------------------------------
 
 

@@ -33,12 +33,19 @@ def reason_text(reason: str | None) -> str:
     if reason == "paused":
         return _("the bot was paused")
     if reason.startswith("stuck: "):
-        return _("no valid answer to question {id}", id=reason[len("stuck: ") :])
+        key = reason[len("stuck: ") :]
+        return _("no valid answer to question {id}", id=question_words(key))
     intent = next((i for i in book().intents if i.id == reason), None)
     if intent is not None:
         return _("topic: {id}", id=intent_words(intent.id))
     if reason in book().flows:
-        return _("from flow {id}", id=flow_words(reason))
+        title = flow_words(reason)
+        if title:
+            return _("from the bot's conversation “{title}”", title=title)
+        return _("from the bot's conversation")
+    stage = next((s for s in book().stages if s.id == reason), None)
+    if stage is not None:  # a handoff's reason: that names a stage (qualified)
+        return i18n.pick(stage.name, ui_lang(), book().settings.languages[0]) or words(reason)
     return words(reason)
 
 
@@ -64,7 +71,22 @@ def intent_words(intent_id: str) -> str:
 
 
 def flow_words(flow_id: str) -> str:
-    return words(flow_id)
+    """A flow's ``title:`` in the workspace language; "" when it has none (staff never read
+    the id: the callers say "the bot's conversation" instead)."""
+    flow = book().flows.get(flow_id)
+    if flow is None or not flow.title:
+        return ""
+    return i18n.pick(flow.title, ui_lang(), book().settings.languages[0])
+
+
+def question_words(key: str) -> str:
+    """The question that saves the answer ``key``, clipped, in quotes; else the key as words."""
+    step = ask_step(key)
+    if step is not None and step.text:
+        text = i18n.pick(step.text, ui_lang(), book().settings.languages[0])
+        if text:
+            return f"“{_clip(text)}”"
+    return words(key)
 
 
 def cause_text(cause: str | None) -> str:
@@ -75,7 +97,10 @@ def cause_text(cause: str | None) -> str:
     if kind == "staff" and rest:
         return _("moved by {name}", name=claimant(rest))
     if kind == "flow" and rest:
-        return _("by the bot, in the {flow} conversation", flow=flow_words(rest))
+        title = flow_words(rest)
+        if title:
+            return _("by the bot, in the conversation “{flow}”", flow=title)
+        return _("by the bot, in its conversation with the customer")
     if kind == "intent" and rest:
         return _("by the bot, when the customer said “{phrase}”", phrase=intent_words(rest))
     return words(cause)

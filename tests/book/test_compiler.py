@@ -772,3 +772,40 @@ def test_choice_match_words_are_read_and_checked():
     assert [c.match for c in choices] == [("jamdani", "জামদানি"), ("tops",)]
     found = problems(steps.replace("match: tops", "match: {a: b}"))
     assert any("match: should be a word or a list of words" in p for p in found), found
+
+
+# --- a flow's title ----------------------------------------------------------------------
+
+
+def test_a_flow_title_is_a_text_per_language_or_plain():
+    text = HEAD.replace("  welcome:\n", "  welcome:\n    title: {bn: স্বাগত, en: Welcome}\n")
+    book = book_from_string(text + "      - end\n")
+    assert dict(book.flows["welcome"].title) == {"bn": "স্বাগত", "en": "Welcome"}
+    plain = HEAD.replace("  welcome:\n", "  welcome:\n    title: Welcome\n")
+    assert dict(book_from_string(plain + "      - end\n").flows["welcome"].title) == {
+        "bn": "Welcome"
+    }
+    assert book_from_string(yaml_of()).flows["welcome"].title is None
+
+
+@pytest.mark.parametrize(
+    ("title", "expected"),
+    [
+        ("[Order]", "flows.yaml:6: the title of flow 'welcome' should be text, or {bn: …, en: …}, not a list"),
+        ("{bn: অর্ডার}", "flows.yaml:6: the title of flow 'welcome' has no English text (en:)"),
+        ("{bn: অর্ডার, ইংরেজি: Order}", "flows.yaml:6: unknown key 'ইংরেজি' in the title of flow 'welcome'"),
+    ],
+)  # fmt: skip
+def test_a_wrong_flow_title_is_reported_at_its_line(title, expected):
+    text = HEAD.replace("  welcome:\n", f"  welcome:\n    title: {title}\n")
+    found = [str(p) for p in check_string(text + "      - end\n")]
+    assert any(p.startswith(expected) for p in found), found
+
+
+def test_an_unknown_flow_key_is_still_reported_with_title_among_the_allowed():
+    text = HEAD.replace("  welcome:\n", "  welcome:\n    titel: Welcome\n")
+    found = [str(p) for p in check_string(text + "      - end\n")]
+    assert found == [
+        "flows.yaml:6: unknown key 'titel' in flow 'welcome' (did you mean title?); it may have: "
+        "title, start_on, steps, description"
+    ]

@@ -256,8 +256,11 @@ def test_the_simulator_plays_a_bangla_conversation_to_the_handoff(live, browser,
     phone = browser.new_context(viewport=PHONE, is_mobile=True, has_touch=True)
     phone.add_cookies(context.cookies())
     ppage = phone.new_page()
-    ppage.goto(f"{base}/simulator")
+    ppage.goto(f"{base}/staff/lang/en?next=/simulator")  # the workspace in English...
+    get_started = ppage.locator("#sim-get-started")
+    expect(get_started).to_have_text("শুরু করুন")  # ...Messenger's button in the customer's
     ppage.select_option("#sim-lang", "en")
+    expect(get_started).to_have_text("Get Started")
     ppage.click("#sim-reset")
     ppage.wait_for_selector("#sim-log >> text=What are you looking for?")
     assert ppage.locator("#sim-quick .chip", has_text="Saree").count() == 1

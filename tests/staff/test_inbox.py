@@ -4,6 +4,8 @@ pages in the workspace language."""
 
 from __future__ import annotations
 
+import html
+
 from store import queue
 from tests.staff.test_views import HUMAN_BN, app, handed_off, owner  # noqa: F401  (fixtures)
 
@@ -82,3 +84,37 @@ def test_converted_and_lost_leads_leave_the_queue(app, owner, customer):
     owner.post(f"/staff/c/{conv['id']}/stage", data={"stage": "converted"})
     assert link not in owner.get("/staff/queue").text
     assert link in owner.get("/staff/queue", query_string={"show": "all"}).text
+
+
+def _qualified(customer, psid: str) -> dict:
+    """A lead the welcome flow hands off itself: reason and stage cause name the flow."""
+    c = customer(psid)
+    for text in ("হ্যালো", "শাড়ি", "৬০০০", "01711223344"):
+        c.says(text)
+    return c.conversation()
+
+
+def test_a_flow_shows_as_its_title_in_both_languages_never_its_id(app, owner, customer):
+    conv = _qualified(customer, "7800000000000006")
+    text = lambda url: html.unescape(owner.get(url).text)  # noqa: E731
+    queue_bn, page_bn = text("/staff/queue"), text(f"/staff/c/{conv['id']}")
+    assert "বটের “স্বাগত” কথোপকথন থেকে" in queue_bn  # the handoff's reason
+    assert "বট, “স্বাগত” কথোপকথনে" in page_bn  # the stage history's cause
+    owner.get("/staff/lang/en")
+    queue_en, page_en = text("/staff/queue"), text(f"/staff/c/{conv['id']}")
+    assert "from the bot's conversation “Welcome”" in queue_en
+    assert "by the bot, in the conversation “Welcome”" in page_en
+    for text in (queue_bn, page_bn, queue_en, page_en):
+        assert "welcome ফ্লো" not in text and "flow welcome" not in text
+        assert "from flow" not in text and "ফ্লো থেকে" not in text
+
+
+def test_a_flow_without_a_title_is_the_bots_conversation(app):
+    from bot.staff.wording import cause_text, reason_text
+
+    with app.test_request_context("/staff/queue"):
+        assert reason_text("order") == "বটের কথোপকথন থেকে"  # no title: no id either
+        assert cause_text("flow order") == "বট, গ্রাহকের সাথে কথোপকথনে"
+        assert cause_text("flow catalog") == "বট, “কালেকশন” কথোপকথনে"
+        assert reason_text("qualified") == "যোগ্য লিড"  # a reason that names a stage
+        assert reason_text("stuck: budget") == "“আপনার বাজেট কত টাকা?” প্রশ্নের সঠিক উত্তর পাওয়া যায়নি"

@@ -159,3 +159,17 @@ def test_json_that_is_not_an_object_is_a_400(offline, body):
     client.get("/simulator")
     assert client.post("/simulator/send", json=body).status_code == 400
     assert client.post("/simulator/reset", json=body).status_code == 400
+
+
+def test_get_started_speaks_the_customers_language_not_the_workspaces(offline):
+    client = offline.test_client()
+    client.get("/staff/lang/en")  # the workspace in English; the test customer reads Bangla
+    page = client.get("/simulator").text
+    assert 'id="sim-get-started" lang="bn">শুরু করুন</button>' in page
+    assert 'value="bn" data-get-started="শুরু করুন"' in page
+    assert 'value="en" data-get-started="Get Started"' in page
+    sim = Sim(offline)
+    for lang, word in ((None, "শুরু করুন"), ("en", "Get Started")):
+        sim.reset(lang)
+        said = [line["text"] for line in sim.poll()["lines"] if line["sender"] == "customer"]
+        assert said[-1] == word

@@ -298,3 +298,13 @@ def test_odd_filters_and_ids_are_answered_not_crashed(app, owner):
     assert owner.get("/staff/leads", query_string={"to": "9999-12-31"}).status_code == 200
     assert owner.get("/staff/leads.csv", query_string={"from": "9999-12-31"}).status_code == 200
     assert owner.get("/staff/c/99999999999999999999").status_code == 404
+
+
+def test_the_service_worker_is_served_from_the_staff_scope_without_a_login(app):
+    resp = app.test_client().get("/staff/sw.js")
+    assert resp.status_code == 200 and resp.mimetype == "text/javascript"
+    assert "notificationclick" in resp.text and '"fetch"' not in resp.text  # no cache
+    assert resp.cache_control.no_cache
+    csp = resp.headers["Content-Security-Policy"]
+    assert "default-src 'self'" in csp and "script-src 'self';" in csp  # as strict as a page
+    resp.close()  # a file response

@@ -195,3 +195,36 @@ def test_the_font_ships_with_its_licence():
     assert list(fonts.glob("noto-sans-bengali-bengali-*.woff2"))
     css = (ROOT / "bot" / "staff" / "static" / "staff.css").read_text()
     assert "@font-face" in css and "fonts/noto-sans-bengali-bengali-400-normal.woff2" in css
+
+
+def test_the_service_worker_registers_and_a_handoff_notifies_through_it(live, browser, crowd):
+    """Phones (Android Chrome) only notify from a service worker: the page registers one
+    for /staff/ and shows its notifications through it."""
+    base = live.base_url
+    context = browser.new_context(viewport=PHONE, is_mobile=True, has_touch=True)
+    context.grant_permissions(["notifications"], origin=base)
+    page = context.new_page()
+    errors: list[str] = []
+    page.on("pageerror", lambda e: errors.append(str(e)))
+    log_in(page, base)
+    expect(page.locator("#live")).to_have_attribute("data-worker-state", "ready", timeout=5000)
+    assert [w.url for w in context.service_workers] == [f"{base}/staff/sw.js"]
+    scope = page.evaluate("() => navigator.serviceWorker.ready.then(r => r.scope)")
+    assert scope == f"{base}/staff/"
+
+    Customer(live, "7700000000000008").says("মানুষের সাথে কথা বলতে চাই")
+    page.wait_for_selector("#live-toast:not([hidden])", timeout=2500)
+    shown: list[dict] = []
+    for _ in range(30):  # showNotification settles a moment after the toast
+        shown = page.evaluate(
+            "() => navigator.serviceWorker.ready.then(r => r.getNotifications())"
+            ".then(ns => ns.map(n => ({title: n.title, body: n.body, url: n.data.url})))"
+        )
+        if shown:
+            break
+        page.wait_for_timeout(100)
+    conv = Customer(live, "7700000000000008").conversation()
+    # a name (here the word for a customer without one), never the PSID
+    assert shown == [{"title": "কিউতে নতুন", "body": "একজন গ্রাহক", "url": f"/staff/c/{conv['id']}"}]
+    assert errors == []
+    context.close()

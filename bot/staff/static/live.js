@@ -11,7 +11,18 @@
   var badge = document.getElementById("nav-waiting");
   var log = document.getElementById("messages");
   var baseTitle = document.title.replace(/^\(\d+\) /, "");
-  var handoff = 0, stamp = null, timer = null, busy = false, audio = null;
+  var handoff = 0, stamp = null, timer = null, busy = false, audio = null, worker = null;
+
+  // Notifications go through the service worker where there is one: a phone allows no
+  // other kind. The nav gets data-worker-state="ready" once it is active.
+  if (navigator.serviceWorker && root.dataset.worker) {
+    try {
+      navigator.serviceWorker.register(root.dataset.worker, { scope: root.dataset.scope })
+        .then(function () { return navigator.serviceWorker.ready; })
+        .then(function (reg) { worker = reg; root.dataset.workerState = "ready"; })
+        .catch(function () { /* no worker (an old browser, private mode): page notifications */ });
+    } catch (e) { /* the same */ }
+  }
 
   function askOnce() {
     // the browser lets a page ask for notifications and play sound after a user gesture
@@ -62,13 +73,21 @@
   function announce(items) {
     ring();
     toast(items[items.length - 1]);
-    if (window.Notification && Notification.permission === "granted") {
-      items.forEach(function (item) {
-        try {
-          var n = new Notification(root.dataset.new, { body: item.name, tag: "barta-" + item.id });
-          n.onclick = function () { window.focus(); location.href = item.url; };
-        } catch (e) { /* some phones only notify from a service worker */ }
-      });
+    if (window.Notification && Notification.permission === "granted") items.forEach(notify);
+  }
+
+  function notify(item) {
+    var options = { body: item.name, tag: "barta-" + item.id, data: { url: item.url } };
+    function inPage() {
+      try {
+        var n = new Notification(root.dataset.new, options);
+        n.onclick = function () { window.focus(); location.href = item.url; };
+      } catch (e) { /* a phone without a service worker: the toast and the sound remain */ }
+    }
+    if (worker && worker.showNotification) {
+      worker.showNotification(root.dataset.new, options).catch(inPage);
+    } else {
+      inPage();
     }
   }
 

@@ -199,7 +199,16 @@
   }
   document.getElementById("sim-get-started").addEventListener("click", startOver);
   document.getElementById("sim-reset").addEventListener("click", startOver);
+  function getStartedWord() {  // Messenger's button speaks the customer's language
+    var button = document.getElementById("sim-get-started");
+    var option = langSel.options[langSel.selectedIndex];
+    if (!button || !option || !option.dataset.getStarted) return;
+    button.textContent = option.dataset.getStarted;
+    button.lang = option.value;
+  }
+  getStartedWord();
   langSel.addEventListener("change", function () {
+    getStartedWord();
     if (after === 0) return; // used by "Start over" and the first Get Started
     post(root.dataset.send, { postback: "LANG:" + langSel.value, text: langSel.options[langSel.selectedIndex].text });
   });
