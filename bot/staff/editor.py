@@ -38,6 +38,9 @@ from bot.staff.views import bp
 
 MAX_DRAFT = 500_000  # characters: far more than any flows file
 HISTORY_SHOWN = 50
+# Kept versions beyond this many, oldest first, are deleted at the next publish: a shop that
+# publishes ten times a day keeps about a month, and the folder never grows without end.
+HISTORY_KEPT = 300
 DRAFTS_KEPT = 20
 _ID = re.compile(r"^[0-9a-f]{6,32}$")
 _HID = re.compile(r"^[0-9]{8}T[0-9]{6}Z-[0-9a-f]{6}$")
@@ -196,7 +199,17 @@ def _keep(rel: str, old: str, who: str, note: str) -> str:
     meta = {"file": rel, "at": now, "by": who, "note": note}
     with open(os.path.join(folder, "meta.json"), "w", encoding="utf-8") as fh:
         json.dump(meta, fh, ensure_ascii=False)
+    _prune()
     return hid
+
+
+def _prune(keep: int | None = None) -> None:
+    """Delete the oldest kept versions beyond ``HISTORY_KEPT`` (ids sort by time)."""
+    keep = HISTORY_KEPT if keep is None else keep
+    folder = history_dir()
+    kept = sorted(h for h in os.listdir(folder) if _HID.match(h))
+    for hid in kept[: max(0, len(kept) - keep)]:
+        shutil.rmtree(os.path.join(folder, hid), ignore_errors=True)
 
 
 def history() -> list[dict[str, Any]]:

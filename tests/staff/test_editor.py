@@ -157,6 +157,22 @@ def test_publish_writes_keeps_history_reloads_and_rolls_back(owner, folder, app,
     assert owner.post("/staff/flows/rollback/nonsense").status_code == 404
 
 
+def test_the_history_keeps_the_newest_versions_only(owner, folder, tmp_path, monkeypatch):
+    from bot.staff import editor
+
+    monkeypatch.setattr(editor, "HISTORY_KEPT", 3)
+    old = (folder / "flows" / "more.yaml").read_text("utf-8")
+    ids = []
+    for n in range(5):
+        text = old.replace("Hello there", f"Hello number {n}")
+        resp = owner.post("/staff/flows/publish", json={"file": "flows/more.yaml", "text": text})
+        assert resp.status_code == 200, resp.get_json()
+        ids.append(resp.get_json()["history"])
+    kept = sorted(os.listdir(tmp_path / "flows-history"))
+    assert len(kept) == 3 and set(kept) == set(sorted(ids)[-3:])
+    assert owner.get(f"/staff/flows/history/{sorted(ids)[0]}").status_code == 404
+
+
 def test_a_rollback_is_gated_like_a_publish(owner, folder, tmp_path):
     old = (folder / "flows" / "more.yaml").read_text("utf-8")
     new = old.replace("Hello there", "Hello again")
