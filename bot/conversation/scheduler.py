@@ -145,7 +145,9 @@ class Scheduler:
         if self._waits_for_morning(conv, now):
             return None
         with write_tx(db):
-            # Decide again inside BEGIN IMMEDIATE: the customer may have written meanwhile.
+            # Decide again inside BEGIN IMMEDIATE: the customer may have written meanwhile
+            # (PostgreSQL: and wait for the engine if it is handling them right now).
+            conversations.lock(db, conversation_id)
             conv = conversations.get(db, conversation_id)
             if conv is None or not self._may_write(db, conv):
                 return None
