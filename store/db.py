@@ -241,6 +241,14 @@ def lock_customer_of(db: sqlite_utils.Database, psid_sql: str, params: tuple) ->
         ).fetchall()
 
 
+def serialise(db: sqlite_utils.Database, name: str) -> None:
+    """Inside a write_tx: wait for every other transaction that serialises on ``name``,
+    in any process (a transaction-scoped advisory lock on PostgreSQL; on SQLite BEGIN
+    IMMEDIATE already is one writer)."""
+    if is_postgres(db):
+        db.execute("SELECT pg_advisory_xact_lock(hashtext(?))", ("barta:" + name,)).fetchall()
+
+
 def claim_sending(db: sqlite_utils.Database, psid: str) -> bool:
     """Outside a transaction: this connection alone sends to ``psid`` until release_sending.
 
