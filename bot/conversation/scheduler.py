@@ -41,7 +41,7 @@ from bot.conversation import hours, runner
 from bot.messenger import bodies
 from bot.messenger.policy import HUMAN_AGENT_WINDOW, SCHEDULER_MARGIN, WINDOW
 from store import conversations, followups, outbox
-from store.db import connect, write_tx
+from store.db import connect, notify, write_tx
 
 log = logging.getLogger(__name__)
 
@@ -186,6 +186,7 @@ class Scheduler:
             outbox_id = self._queue(db, conv, rule, now)
             followups.attach_outbox(db, claim_id, outbox_id)
             followups.note_sent(db, conversation_id, sent + 1, now)
+            notify(db, "outbox")  # PostgreSQL: the senders of other processes too, at COMMIT
             return outbox_id
 
     def _quiet(self, now: float) -> bool:
