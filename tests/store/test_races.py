@@ -113,7 +113,16 @@ def read_receipt(rt, psid: str = PSID) -> None:
 
 
 def engine(rt, psid: str = PSID) -> Side:
-    return Side("engine-under-test", lambda: rt.engine.process(connect(rt.db_path), psid))
+    """The engine loop's handling of the customer's pending events, on its own connection."""
+
+    def work() -> None:
+        db = connect(rt.db_path)
+        try:
+            assert rt.engine.process(db, psid)
+        finally:
+            db.close()
+
+    return Side("engine-under-test", work)
 
 
 def conv(rt) -> dict:
@@ -197,11 +206,16 @@ def test_a_write_transaction_on_one_customer_does_not_wait_for_another(rt, known
     rt.drain()
     other = conversations.by_psid(rt.db(), "other-customer")
     assert other is not None
+    target = rt.engine.machine.legal_moves(other["stage"])[0]
+    staff = Side("staff", lambda: rt.engine.move_stage(rt.db(), other["id"], target, "rina"))
     db = connect(rt.db_path)
-    with write_tx(db):
-        conversations.lock(db, known["id"])
-        target = rt.engine.machine.legal_moves(other["stage"])[0]
-        rt.engine.move_stage(rt.db(), other["id"], target, "rina")  # would hang if it waited
+    try:
+        with write_tx(db):
+            conversations.lock(db, known["id"])
+            staff.start()
+            staff.done()  # finished while the first customer is held
+    finally:
+        db.close()
     assert conversations.get(rt.db(), other["id"])["stage"] == target
 
 
