@@ -241,7 +241,8 @@ class Runtime:
             self.wake_engine.wait(1.0)
 
     def listen_loop(self) -> None:
-        """PostgreSQL: LISTEN for the events other processes store and wake the engine.
+        """PostgreSQL: LISTEN for the events (and follow-ups) other processes store and wake
+        the engine (the sender).
 
         The engine still polls every second; this makes the hand-over immediate. A lost
         connection is opened again after a pause.
@@ -252,10 +253,12 @@ class Runtime:
             try:
                 with psycopg.connect(self.db_path, autocommit=True) as conn:
                     conn.execute("LISTEN barta_inbox")
+                    conn.execute("LISTEN barta_outbox")  # follow-ups another process queued
                     self.wake_engine.set()  # anything stored while no one listened
                     while not self.stop.is_set():
-                        for _note in conn.notifies(timeout=1.0):
-                            self.wake_engine.set()
+                        for note in conn.notifies(timeout=1.0):
+                            outbox = note.channel == "barta_outbox"
+                            (self.wake_sender if outbox else self.wake_engine).set()
             except Exception:
                 log.exception("LISTEN connection failed; opening it again shortly")
                 self.stop.wait(1.0)

@@ -8,7 +8,7 @@ from typing import Any
 import sqlite_utils
 
 from store import conversations
-from store.db import write_tx
+from store.db import claim_customer, write_tx
 
 COLUMNS = (
     "id", "comment_id", "channel", "page_id", "post_id", "parent_id", "from_id", "from_name",
@@ -97,6 +97,7 @@ def private_sent(
             return
         values: dict[str, Any] = {"status": "replied", "reason": None}
         if psid:
+            claim_customer(db, psid, wait=True)  # the engine may be handling them right now
             channel = "instagram" if c["channel"] == "instagram" else "messenger"
             conv, _new = conversations.get_or_create(db, psid, now, channel)
             if not conv["source"]:

@@ -7,7 +7,7 @@ from typing import Any
 
 import sqlite_utils
 
-from store.db import write_tx
+from store.db import lock_customer_of, write_tx
 
 COLUMNS = (
     "id", "psid", "name", "language", "flow", "step", "answers", "score", "stage", "retries",
@@ -38,6 +38,12 @@ def _row(row: tuple | None) -> dict[str, Any] | None:
     for c in JSON_COLUMNS:
         conv[c] = json.loads(conv[c]) if conv[c] else {}
     return conv
+
+
+def lock(db: sqlite_utils.Database, conversation_id: int) -> None:
+    """Inside a write_tx, first: this transaction alone changes the conversation and its
+    handoffs until it ends (the engine's lock on the customer; see store.db)."""
+    lock_customer_of(db, "SELECT psid FROM conversations WHERE id = ?", (conversation_id,))
 
 
 def get(db: sqlite_utils.Database, conversation_id: int) -> dict[str, Any] | None:
@@ -293,6 +299,7 @@ def add_note(
 def mark_window_closed(db: sqlite_utils.Database, conversation_id: int) -> None:
     """Meta refused a send as outside the window: staff see it on the lead."""
     with write_tx(db):
+        lock(db, conversation_id)  # not written over by the engine's save of the customer
         db.conn.execute(
             "UPDATE conversations SET window_note = 'window_closed' WHERE id = ?",
             (conversation_id,),
@@ -302,6 +309,7 @@ def mark_window_closed(db: sqlite_utils.Database, conversation_id: int) -> None:
 def mark_unreachable(db: sqlite_utils.Database, conversation_id: int) -> None:
     """The customer blocked the page or left: nothing more can reach them until they write."""
     with write_tx(db):
+        lock(db, conversation_id)  # not written over by the engine's save of the customer
         db.conn.execute("UPDATE conversations SET unreachable = 1 WHERE id = ?", (conversation_id,))
 
 

@@ -203,6 +203,9 @@ def is_postgres(db: object) -> bool:
     return getattr(db, "is_postgres", False)
 
 
+_CUSTOMER = "in:"  # the key of a customer's lock: this and the psid
+
+
 def claim_customer(db: sqlite_utils.Database, psid: str, *, wait: bool = False) -> bool:
     """Inside a write_tx: this transaction alone handles ``psid`` until it ends.
 
@@ -214,10 +217,36 @@ def claim_customer(db: sqlite_utils.Database, psid: str, *, wait: bool = False) 
     if not is_postgres(db):
         return True
     if wait:
-        db.execute("SELECT pg_advisory_xact_lock(hashtext(?))", ("in:" + psid,)).fetchall()
+        db.execute("SELECT pg_advisory_xact_lock(hashtext(?))", (_CUSTOMER + psid,)).fetchall()
         return True
-    row = db.execute("SELECT pg_try_advisory_xact_lock(hashtext(?))", ("in:" + psid,)).fetchone()
+    row = db.execute(
+        "SELECT pg_try_advisory_xact_lock(hashtext(?))", (_CUSTOMER + psid,)
+    ).fetchone()
     return bool(row and row[0])
+
+
+def lock_customer_of(db: sqlite_utils.Database, psid_sql: str, params: tuple) -> None:
+    """Inside a write_tx, before its first read: wait until no other transaction handles
+    the customer whose psid the one-row ``psid_sql`` names, and hold them until this one
+    ends — the lock claim_customer takes for the engine, found from an id.
+
+    Every transaction that reads a customer's conversation or handoff and writes it back
+    takes it (the engine, staff, the scheduler, the sender's marks), so none writes over
+    what another wrote meanwhile. Nothing on SQLite: BEGIN IMMEDIATE already is one writer.
+    """
+    if is_postgres(db):
+        db.execute(
+            f"SELECT pg_advisory_xact_lock(hashtext('{_CUSTOMER}' || psid)) FROM ({psid_sql}) AS c",
+            params,
+        ).fetchall()
+
+
+def serialise(db: sqlite_utils.Database, name: str) -> None:
+    """Inside a write_tx: wait for every other transaction that serialises on ``name``,
+    in any process (a transaction-scoped advisory lock on PostgreSQL; on SQLite BEGIN
+    IMMEDIATE already is one writer)."""
+    if is_postgres(db):
+        db.execute("SELECT pg_advisory_xact_lock(hashtext(?))", ("barta:" + name,)).fetchall()
 
 
 def claim_sending(db: sqlite_utils.Database, psid: str) -> bool:

@@ -307,3 +307,20 @@ def m007_pages(db: sqlite_utils.Database) -> None:
         ALTER TABLE staff ADD COLUMN pages TEXT
         """,
     )
+
+
+@migrations()
+def m008_login_failures(db: sqlite_utils.Database) -> None:
+    """Failed staff logins in the database, so the limit holds across every process."""
+    _run(
+        db,
+        """
+        CREATE TABLE login_failures (
+            id INTEGER PRIMARY KEY,
+            key TEXT NOT NULL,              -- 'name:' + the name tried, or 'addr:' + the address
+            at REAL NOT NULL                -- when (epoch seconds); older than the window: pruned
+        );
+        CREATE INDEX login_failures_key ON login_failures(key, at);
+        CREATE INDEX login_failures_at ON login_failures(at)
+        """,
+    )

@@ -6,6 +6,8 @@ from typing import Any
 
 import sqlite_utils
 
+from store.db import lock_customer_of
+
 OPEN = ("waiting", "claimed")
 _COLUMNS = (
     "id", "conversation_id", "reason", "priority", "status", "claimed_by", "created_at",
@@ -43,6 +45,17 @@ def enqueue(
     )
     assert cur.lastrowid is not None
     return cur.lastrowid
+
+
+def lock(db: sqlite_utils.Database, handoff_id: int) -> None:
+    """Inside a write_tx, first: this transaction alone changes the handoff and its
+    conversation until it ends (the engine's lock on the customer; see store.db)."""
+    lock_customer_of(
+        db,
+        "SELECT c.psid FROM queue q JOIN conversations c ON c.id = q.conversation_id "
+        "WHERE q.id = ?",
+        (handoff_id,),
+    )
 
 
 def get(db: sqlite_utils.Database, handoff_id: int) -> dict[str, Any] | None:

@@ -138,6 +138,7 @@ class Engine(Takeover):
             return  # a comment's events: nobody to apologise to (the inbox row says why)
         try:
             with write_tx(db):
+                claim_customer(db, psid, wait=True)  # PostgreSQL: after the customer's others
                 now = self.clock()
                 conv, _created = conversations.get_or_create(db, psid, now)
                 lang = conv["language"] or self.default_lang

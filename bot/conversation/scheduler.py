@@ -41,7 +41,7 @@ from bot.conversation import hours, runner
 from bot.messenger import bodies
 from bot.messenger.policy import HUMAN_AGENT_WINDOW, SCHEDULER_MARGIN, WINDOW
 from store import conversations, followups, outbox
-from store.db import connect, write_tx
+from store.db import connect, notify, write_tx
 
 log = logging.getLogger(__name__)
 
@@ -145,7 +145,9 @@ class Scheduler:
         if self._waits_for_morning(conv, now):
             return None
         with write_tx(db):
-            # Decide again inside BEGIN IMMEDIATE: the customer may have written meanwhile.
+            # Decide again inside BEGIN IMMEDIATE: the customer may have written meanwhile
+            # (PostgreSQL: and wait for the engine if it is handling them right now).
+            conversations.lock(db, conversation_id)
             conv = conversations.get(db, conversation_id)
             if conv is None or not self._may_write(db, conv):
                 return None
@@ -184,6 +186,7 @@ class Scheduler:
             outbox_id = self._queue(db, conv, rule, now)
             followups.attach_outbox(db, claim_id, outbox_id)
             followups.note_sent(db, conversation_id, sent + 1, now)
+            notify(db, "outbox")  # PostgreSQL: the senders of other processes too, at COMMIT
             return outbox_id
 
     def _quiet(self, now: float) -> bool:

@@ -50,6 +50,7 @@ class Takeover(Writer):
     ) -> dict:
         """A staff stage move; raises StageError naming the legal moves."""
         with write_tx(db):
+            conversations.lock(db, conversation_id)  # staff, engine: one at a time
             now = self.clock()
             conv = self._load(db, conversation_id)
             if stage == conv["stage"]:
@@ -77,6 +78,7 @@ class Takeover(Writer):
         if not text:
             raise ValueError("the reply is empty")
         with write_tx(db):
+            conversations.lock(db, conversation_id)
             now = self.clock()
             conv = self._load(db, conversation_id)
             held = queue.open_for(db, conversation_id)
@@ -121,6 +123,7 @@ class Takeover(Writer):
 
     def _close(self, db: sqlite_utils.Database, handoff_id: int, status: str, *, ask: bool) -> bool:
         with write_tx(db):
+            queue.lock(db, handoff_id)
             now = self.clock()
             item = queue.get(db, handoff_id)
             if item is None:
@@ -137,6 +140,7 @@ class Takeover(Writer):
     ) -> dict:
         """Back to waiting for anyone: the claimant's or an owner's call."""
         with write_tx(db):
+            queue.lock(db, handoff_id)
             item = self._open_item(db, handoff_id)
             if item["status"] != "claimed":
                 raise AlreadyClaimed(None, "waiting", "this handoff is waiting, not claimed")
@@ -151,6 +155,7 @@ class Takeover(Writer):
         """Hand the lead to ``to`` (a staff member, checked by the caller): an owner's or the
         current claimant's call."""
         with write_tx(db):
+            queue.lock(db, handoff_id)
             now = self.clock()
             item = self._open_item(db, handoff_id)
             if not owner and not (item["status"] == "claimed" and item["claimed_by"] == by):

@@ -3,9 +3,7 @@
 from __future__ import annotations
 
 import functools
-import threading
 import time
-from collections import deque
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 from urllib.parse import unquote, urlsplit
@@ -13,9 +11,12 @@ from urllib.parse import unquote, urlsplit
 from flask import Response, abort, current_app, g, jsonify, redirect, request, session, url_for
 
 from bot.errors import error_body
+from store import logins
 from store import staff as accounts
 
 if TYPE_CHECKING:
+    import sqlite_utils
+
     from bot.runtime import Runtime
 
 LOGIN_ATTEMPTS = 5  # failed logins allowed per account ...
@@ -33,13 +34,15 @@ def json_error(status: int, message: str, **extra: Any) -> tuple[Response, int]:
 
 
 class LoginLimiter:
-    """Failed logins per account and per client address in a sliding window, in this
-    process's memory.
+    """Failed logins per account and per client address in a sliding window, counted in
+    the database (store.logins): every process behind a load balancer counts the same
+    failures, and failures older than the window are pruned.
 
-    Atomic: ``begin`` counts the attempt as a failure under the lock *before* the password
-    is checked, so 40 parallel wrong logins get at most ``attempts`` password checks;
-    ``succeeded`` takes it back. Either limit reached refuses the attempt: rotating
-    addresses does not help against one account, nor rotating names from one address.
+    Atomic: ``begin`` counts the attempt as a failure *before* the password is checked, in
+    a transaction every process takes in turn, so 40 parallel wrong logins get at most
+    ``attempts`` password checks; ``succeeded`` takes it back. Either limit reached refuses
+    the attempt: rotating addresses does not help against one account, nor rotating names
+    from one address.
     """
 
     def __init__(
@@ -47,74 +50,44 @@ class LoginLimiter:
         attempts: int = LOGIN_ATTEMPTS,
         window: float = LOGIN_WINDOW,
         address_attempts: int = ADDRESS_ATTEMPTS,
+        *,
+        db: Callable[[], sqlite_utils.Database] | None = None,
+        clock: Callable[[], float] = time.time,
     ) -> None:
         self.attempts = attempts
         self.address_attempts = address_attempts
         self.window = window
-        self._failures: dict[tuple[str, str], deque[float]] = {}
-        self._lock = threading.Lock()
+        self._db = db or (lambda: runtime().db())  # this thread's connection of the app
+        self.clock = clock  # wall time: the processes of a deployment share it
 
     @staticmethod
-    def _keys(name: str, addr: str) -> tuple[tuple[str, str], tuple[str, str]]:
-        return ("name", name.strip().casefold()[:200]), ("addr", addr)
+    def _keys(name: str, addr: str) -> tuple[str, str]:
+        return "name:" + name.strip().casefold()[:200], "addr:" + addr
 
-    def _recent(self, key: tuple[str, str], now: float) -> deque[float]:
-        q = self._failures.setdefault(key, deque())
-        while q and now - q[0] > self.window:
-            q.popleft()
-        return q
-
-    def _wait(self, name: str, addr: str, now: float) -> int:
-        waits = []
-        limits = (self.attempts, self.address_attempts)
-        for key, limit in zip(self._keys(name, addr), limits, strict=True):
-            q = self._recent(key, now)
-            if len(q) >= limit:
-                waits.append(max(1, int(self.window - (now - q[0])) + 1))
-        return max(waits, default=0)
+    def _limits(self, name: str, addr: str) -> tuple[tuple[str, int], tuple[str, int]]:
+        name_key, addr_key = self._keys(name, addr)
+        return (name_key, self.attempts), (addr_key, self.address_attempts)
 
     def retry_after(self, name: str, addr: str, now: float | None = None) -> int:
         """Seconds until this name may try again from this address (0: now)."""
-        now = time.monotonic() if now is None else now
-        with self._lock:
-            return self._wait(name, addr, now)
+        now = self.clock() if now is None else now
+        return logins.retry_after(self._db(), self._limits(name, addr), self.window, now)
 
     def begin(self, name: str, addr: str, now: float | None = None) -> tuple[int, float]:
         """Reserve one attempt: (0, stamp) to go ahead and check the password, else
         (seconds to wait, 0). The attempt counts as failed until ``succeeded``."""
-        now = time.monotonic() if now is None else now
-        with self._lock:
-            wait = self._wait(name, addr, now)
-            if wait:
-                return wait, 0.0
-            for key in self._keys(name, addr):
-                self._recent(key, now).append(now)
-            self._forget()
-            return 0, now
+        now = self.clock() if now is None else now
+        wait = logins.begin(self._db(), self._limits(name, addr), self.window, now)
+        return (wait, 0.0) if wait else (0, now)
 
     def failed(self, name: str, addr: str, now: float | None = None) -> None:
-        now = time.monotonic() if now is None else now
-        with self._lock:
-            for key in self._keys(name, addr):
-                self._recent(key, now).append(now)
-            self._forget()
-
-    def _forget(self) -> None:
-        if len(self._failures) > 10_000:  # forget the oldest keys; memory stays small
-            for k in list(self._failures)[:5_000]:
-                del self._failures[k]
+        now = self.clock() if now is None else now
+        logins.failed(self._db(), self._keys(name, addr), self.window, now)
 
     def succeeded(self, name: str, addr: str, stamp: float | None = None) -> None:
         """A right password: forget this account's failures and the reserved attempt."""
         name_key, addr_key = self._keys(name, addr)
-        with self._lock:
-            self._failures.pop(name_key, None)
-            q = self._failures.get(addr_key)
-            if q and stamp is not None:
-                try:
-                    q.remove(stamp)
-                except ValueError:
-                    pass
+        logins.succeeded(self._db(), name_key, addr_key, stamp)
 
 
 def limiter() -> LoginLimiter:

@@ -14,7 +14,7 @@ from flask import current_app, session
 from bot.conversation.engine import Engine
 from bot.messenger.events import Event
 from store import conversations
-from store.db import write_tx
+from store.db import claim_customer, write_tx
 
 MAX_OFFSET = 8 * 24 * 3600.0  # the clock moves at most 8 days ahead (past any follow-up)
 
@@ -64,6 +64,7 @@ def _handle_now(event: Event) -> None:
     engine = Engine(_book(), clock=lambda: rt.clock() + offset)
     db = rt.db()
     with write_tx(db, ahead=True):
+        claim_customer(db, event.psid, wait=True)  # as the engine's loop does (PostgreSQL)
         now = engine.clock()
         conv, _new = conversations.get_or_create(db, event.psid, now)
         engine.handle(db, conv, event, now)
