@@ -40,8 +40,10 @@ from bot.staff.sim_session import (
     _handle_now,
     _now,
     _offset,
+    _offset_text,
     _own_engine,
     _runtime,
+    _words_of,
 )
 from store import conversations, inbox
 from store.db import write_tx
@@ -126,6 +128,7 @@ def _extras(book, lang: str) -> dict:
 @bp.before_request
 def _gate():
     if _allowed():
+        _words_of(_book())
         return None
     if request.method == "GET" and request.endpoint == "simulator.page":
         return redirect(url_for("staff.login", next=request.path))
@@ -145,6 +148,7 @@ def page():
         session.pop("sim_offset", None)
         _psid(new=True)
     book = _book()
+    _words_of(book)
     langs = [lang for lang in book.settings.languages if lang in i18n.LANGUAGES] or ["en"]
     g.sim_psid = _psid()
     return render_template(
@@ -156,9 +160,9 @@ def page():
         offline=_runtime().offline,
         draft=session.get("sim_draft"),
         ref=str(request.args.get("ref") or "")[:200],
-        extras=_extras(book, langs[0]),
+        extras={lang: _extras(book, lang) for lang in langs},
         clock=_clock_text(book),
-        offset_hours=round(_offset() / 3600, 1),
+        offset_text=_offset_text(),
         can_save=_is_owner(),
     )
 
@@ -260,7 +264,7 @@ def later():
     book = _book()
     sent = _followups_now(book)
     return {"ok": True, "offset_hours": round(_offset() / 3600, 2), "clock": _clock_text(book),
-            "followups": sent}  # fmt: skip
+            "offset_text": _offset_text(), "followups": sent}  # fmt: skip
 
 
 def _followups_now(book) -> int:
@@ -341,21 +345,26 @@ def poll():
         ev = json.loads(event_json)
         waiting.append(ev.get("title") if kind == "postback" else ev.get("text"))
     return {"psid": psid, "lines": lines, "waiting": waiting, "lead": lead,
-            "clock": _clock_text(_book()), "offset_hours": round(_offset() / 3600, 2)}  # fmt: skip
+            "clock": _clock_text(_book()), "offset_hours": round(_offset() / 3600, 2),
+            "offset_text": _offset_text()}  # fmt: skip
 
 
 def _lead(db, conv: dict) -> dict:
-    book = _book()
-    chosen = session.get("lang")
-    lang = chosen if isinstance(chosen, str) and chosen in i18n.LANGUAGES else None
-    lang = lang or book.settings.languages[0]
-    names = {s.id: i18n.pick(s.name, lang, book.settings.languages[0]) for s in book.stages}
+    """The lead as the side panel shows it; ``stage_name``, ``score_text`` and ``rows`` are
+    the workspace's words (the conversation page's), the rest the stored values."""
+    from bot.staff.present import answer_rows, num, phone_href, stage_name
+
+    rows = [
+        {"question": q, "answer": a, "tel": phone_href(a)} for q, a in answer_rows(conv["answers"])
+    ]
     return {
         "id": conv["id"],
         "stage": conv["stage"],
-        "stage_name": names.get(conv["stage"], conv["stage"]),
+        "stage_name": stage_name(conv["stage"]),
         "score": conv["score"],
+        "score_text": num(conv["score"]),
         "answers": conv["answers"],
+        "rows": rows,
         "labels": conversations.labels(db, conv["id"]),
         "language": conv["language"],
         "bot_paused": bool(conv["bot_paused"]),
