@@ -54,6 +54,8 @@ PREFIX = "sim:"
 MAX_TEXT = 2000
 # Messenger labels the button in the customer's own language (the book cannot change it)
 GET_STARTED_WORD = N_("Get Started")
+# each language in its own words, as the customer picks it (never its code)
+LANGUAGE_NAMES = {"bn": "বাংলা", "en": "English"}
 
 
 def get_started_word(lang: str) -> str:
@@ -156,6 +158,7 @@ def page():
         psid=g.sim_psid,
         business=i18n.pick(book.settings.business, langs[0], langs[0]),
         bot_languages=langs,
+        language_names=LANGUAGE_NAMES,
         get_started={lang: get_started_word(lang) for lang in langs},
         offline=_runtime().offline,
         draft=session.get("sim_draft"),
@@ -222,7 +225,8 @@ def reset():
     lang = data.get("lang")
     _named(psid, data)
     if lang in book.settings.languages and lang != book.settings.languages[0]:
-        _put(_event("postback", psid, payload=f"{policy.PAYLOAD_LANG}{lang}", title=lang))
+        title = LANGUAGE_NAMES.get(lang, lang)
+        _put(_event("postback", psid, payload=f"{policy.PAYLOAD_LANG}{lang}", title=title))
     ref = _ref_arg(data)
     referral = {"ref": ref, "source": "SHORTLINK", "type": "OPEN_THREAD"} if ref else None
     said = lang if isinstance(lang, str) and lang in book.settings.languages else None

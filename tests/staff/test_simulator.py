@@ -244,3 +244,11 @@ def test_the_panel_before_any_answer_has_no_rows(offline):
     sim.reset()
     lead = sim.poll()["lead"]
     assert lead["rows"] == [] and lead["score_text"] == "০" and lead["stage_name"] == "নতুন"
+
+
+def test_starting_over_in_english_shows_the_language_by_its_name_not_its_code(offline):
+    sim = Sim(offline)
+    sim.reset("en")
+    said = [line["text"] for line in sim.poll()["lines"] if line["sender"] == "customer"]
+    assert said == ["English", "Get Started"]
+    assert sim.poll()["lead"]["language"] == "en"
