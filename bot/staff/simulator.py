@@ -225,7 +225,7 @@ def reset():
     lang = data.get("lang")
     _named(psid, data)
     if lang in book.settings.languages and lang != book.settings.languages[0]:
-        title = LANGUAGE_NAMES.get(lang, lang)
+        title = LANGUAGE_NAMES.get(str(lang), str(lang))
         _put(_event("postback", psid, payload=f"{policy.PAYLOAD_LANG}{lang}", title=title))
     ref = _ref_arg(data)
     referral = {"ref": ref, "source": "SHORTLINK", "type": "OPEN_THREAD"} if ref else None
