@@ -12,7 +12,7 @@ from zoneinfo import ZoneInfo
 
 import sqlite_utils
 from babel.dates import format_datetime
-from flask import Response, current_app
+from flask import Response
 
 from bot import i18n
 from bot.conversation.hours import bn_day_period
@@ -27,6 +27,7 @@ from bot.errors import (
     WindowClosed,
 )
 from bot.messenger.policy import HUMAN_AGENT_TAG, HUMAN_AGENT_WINDOW, WINDOW, reply_tag
+from bot.staff import wording
 from bot.staff.auth import runtime
 from bot.staff.lang import t as _
 from bot.staff.lang import ui_lang
@@ -51,7 +52,7 @@ _HANDOFF_TIMES = ("created_at", "claimed_at", "closed_at", "first_response_at", 
 
 
 def book() -> FlowBook:
-    return current_app.config["BOOK"]
+    return wording.book()  # the flows in force; a draft in the simulator
 
 
 def zone() -> ZoneInfo:

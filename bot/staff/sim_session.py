@@ -9,10 +9,12 @@ from __future__ import annotations
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
-from flask import current_app, session
+from babel.dates import format_datetime
+from flask import current_app, g, session
 
 from bot.conversation.engine import Engine
 from bot.messenger.events import Event
+from bot.staff.lang import ui_lang
 from store import conversations
 from store.db import claim_customer, write_tx
 
@@ -73,6 +75,26 @@ def _handle_now(event: Event) -> None:
     rt.wake_sender.set()
 
 
+def _words_of(book) -> None:
+    """The workspace's words in this request (questions, choices' labels, stage names,
+    the timezone: bot.staff.wording and present) come from this session's book."""
+    g.wording_book = book
+
+
 def _clock_text(book) -> str:
-    when = datetime.fromtimestamp(_now(), ZoneInfo(book.settings.timezone))
-    return when.strftime("%a %d %b %H:%M")
+    """The session's time as the workspace writes times, with the day of the week (business
+    hours depend on it): "শনিবার, ২ জানুয়ারি, বিকেল ৩:০০", "Saturday, 2 Jan, 3:00 PM"."""
+    from bot.staff.present import fmt_time
+
+    now = _now()
+    when = datetime.fromtimestamp(now, ZoneInfo(book.settings.timezone))
+    day = format_datetime(when, "EEEE", locale=ui_lang())
+    return f"{day}, {fmt_time(now)}"
+
+
+def _offset_text() -> str:
+    """How far this session's clock is ahead ("+3 h 0 min", "+৩ ঘণ্টা ০ মিনিট"), or ""."""
+    from bot.staff.present import fmt_wait
+
+    offset = _offset()
+    return "+" + fmt_wait(offset) if offset > 0 else ""

@@ -40,8 +40,10 @@ from bot.staff.sim_session import (
     _handle_now,
     _now,
     _offset,
+    _offset_text,
     _own_engine,
     _runtime,
+    _words_of,
 )
 from store import conversations, inbox
 from store.db import write_tx
@@ -52,6 +54,8 @@ PREFIX = "sim:"
 MAX_TEXT = 2000
 # Messenger labels the button in the customer's own language (the book cannot change it)
 GET_STARTED_WORD = N_("Get Started")
+# each language in its own words, as the customer picks it (never its code)
+LANGUAGE_NAMES = {"bn": "বাংলা", "en": "English"}
 
 
 def get_started_word(lang: str) -> str:
@@ -126,6 +130,7 @@ def _extras(book, lang: str) -> dict:
 @bp.before_request
 def _gate():
     if _allowed():
+        _words_of(_book())
         return None
     if request.method == "GET" and request.endpoint == "simulator.page":
         return redirect(url_for("staff.login", next=request.path))
@@ -145,6 +150,7 @@ def page():
         session.pop("sim_offset", None)
         _psid(new=True)
     book = _book()
+    _words_of(book)
     langs = [lang for lang in book.settings.languages if lang in i18n.LANGUAGES] or ["en"]
     g.sim_psid = _psid()
     return render_template(
@@ -152,13 +158,14 @@ def page():
         psid=g.sim_psid,
         business=i18n.pick(book.settings.business, langs[0], langs[0]),
         bot_languages=langs,
+        language_names=LANGUAGE_NAMES,
         get_started={lang: get_started_word(lang) for lang in langs},
         offline=_runtime().offline,
         draft=session.get("sim_draft"),
         ref=str(request.args.get("ref") or "")[:200],
-        extras=_extras(book, langs[0]),
+        extras={lang: _extras(book, lang) for lang in langs},
         clock=_clock_text(book),
-        offset_hours=round(_offset() / 3600, 1),
+        offset_text=_offset_text(),
         can_save=_is_owner(),
     )
 
@@ -218,7 +225,8 @@ def reset():
     lang = data.get("lang")
     _named(psid, data)
     if lang in book.settings.languages and lang != book.settings.languages[0]:
-        _put(_event("postback", psid, payload=f"{policy.PAYLOAD_LANG}{lang}", title=lang))
+        title = LANGUAGE_NAMES.get(str(lang), str(lang))
+        _put(_event("postback", psid, payload=f"{policy.PAYLOAD_LANG}{lang}", title=title))
     ref = _ref_arg(data)
     referral = {"ref": ref, "source": "SHORTLINK", "type": "OPEN_THREAD"} if ref else None
     said = lang if isinstance(lang, str) and lang in book.settings.languages else None
@@ -260,7 +268,7 @@ def later():
     book = _book()
     sent = _followups_now(book)
     return {"ok": True, "offset_hours": round(_offset() / 3600, 2), "clock": _clock_text(book),
-            "followups": sent}  # fmt: skip
+            "offset_text": _offset_text(), "followups": sent}  # fmt: skip
 
 
 def _followups_now(book) -> int:
@@ -341,21 +349,26 @@ def poll():
         ev = json.loads(event_json)
         waiting.append(ev.get("title") if kind == "postback" else ev.get("text"))
     return {"psid": psid, "lines": lines, "waiting": waiting, "lead": lead,
-            "clock": _clock_text(_book()), "offset_hours": round(_offset() / 3600, 2)}  # fmt: skip
+            "clock": _clock_text(_book()), "offset_hours": round(_offset() / 3600, 2),
+            "offset_text": _offset_text()}  # fmt: skip
 
 
 def _lead(db, conv: dict) -> dict:
-    book = _book()
-    chosen = session.get("lang")
-    lang = chosen if isinstance(chosen, str) and chosen in i18n.LANGUAGES else None
-    lang = lang or book.settings.languages[0]
-    names = {s.id: i18n.pick(s.name, lang, book.settings.languages[0]) for s in book.stages}
+    """The lead as the side panel shows it; ``stage_name``, ``score_text`` and ``rows`` are
+    the workspace's words (the conversation page's), the rest the stored values."""
+    from bot.staff.present import answer_rows, num, phone_href, stage_name
+
+    rows = [
+        {"question": q, "answer": a, "tel": phone_href(a)} for q, a in answer_rows(conv["answers"])
+    ]
     return {
         "id": conv["id"],
         "stage": conv["stage"],
-        "stage_name": names.get(conv["stage"], conv["stage"]),
+        "stage_name": stage_name(conv["stage"]),
         "score": conv["score"],
+        "score_text": num(conv["score"]),
         "answers": conv["answers"],
+        "rows": rows,
         "labels": conversations.labels(db, conv["id"]),
         "language": conv["language"],
         "bot_paused": bool(conv["bot_paused"]),

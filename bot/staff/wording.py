@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from flask import current_app
+from flask import current_app, g
 
 from bot import i18n
 from bot.staff.lang import t as _
@@ -16,8 +16,10 @@ if TYPE_CHECKING:
 
 
 def book() -> FlowBook:
-    """The flows in force (a live reload swaps them), as bot.staff.present reads them."""
-    return current_app.config["BOOK"]
+    """The flows in force (a live reload swaps them), as bot.staff.present reads them; in
+    a simulator request that tries a draft, the draft's (``g.wording_book``)."""
+    draft = g.get("wording_book")
+    return draft if draft is not None else current_app.config["BOOK"]
 
 
 def reason_text(reason: str | None) -> str:

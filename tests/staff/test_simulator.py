@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+
 import pytest
 
 from store import conversations, queue
@@ -173,3 +175,80 @@ def test_get_started_speaks_the_customers_language_not_the_workspaces(offline):
         sim.reset(lang)
         said = [line["text"] for line in sim.poll()["lines"] if line["sender"] == "customer"]
         assert said[-1] == word
+
+
+def _qualified(sim: Sim) -> dict:
+    """A Bangla customer who answers the three questions; the lead of the last poll."""
+    sim.reset()
+    sim.poll()
+    sim.post("/simulator/send", {"quick": "need:saree", "text": "শাড়ি"})
+    sim.post("/simulator/send", {"text": "৬০০০ টাকা"})
+    sim.post("/simulator/send", {"text": "০১৭১১২২৩৩৪৪"})
+    return sim.poll()["lead"]
+
+
+@pytest.mark.parametrize(
+    "ui, stage, score, rows",
+    [
+        (
+            "bn",
+            "যোগ্য লিড",
+            "৫০",
+            [
+                ("কোন পণ্যটি খুঁজছেন?", "শাড়ি", None),
+                ("আপনার বাজেট কত টাকা?", "৬,০০০", None),
+                ("আপনার মোবাইল নম্বরটি দিন", "01711223344", "tel:01711223344"),
+            ],
+        ),
+        (
+            "en",
+            "Qualified",
+            "50",
+            [
+                ("What are you looking for?", "Saree", None),
+                ("What is your budget in Taka?", "6,000", None),
+                ("Your mobile number, please", "01711223344", "tel:01711223344"),
+            ],
+        ),
+    ],
+)
+def test_the_side_panel_shows_the_workspaces_words_not_keys(offline, ui, stage, score, rows):
+    """As the conversation page shows a lead: questions and chosen labels in the workspace's
+    language (whatever the customer's), numbers and phone numbers formatted, no ids."""
+    sim = Sim(offline)
+    sim.client.get(f"/staff/lang/{ui}")
+    lead = _qualified(sim)
+    assert lead["stage_name"] == stage and lead["score_text"] == score
+    assert [(r["question"], r["answer"], r["tel"]) for r in lead["rows"]] == rows
+    assert lead["answers"]["need"] == "saree"  # the stored values stay as they are
+
+
+def test_an_empty_answer_is_left_out_and_an_unknown_key_reads_as_words(offline):
+    sim = Sim(offline)
+    lead = _qualified(sim)
+    db = sim.runtime.db()
+    answers = {**lead["answers"], "email": None, "delivery_area": "মিরপুর", "notes": ""}
+    db.execute(
+        "UPDATE conversations SET answers = ? WHERE id = ?", (json.dumps(answers), lead["id"])
+    )
+    db.conn.commit()
+    lead = sim.poll()["lead"]
+    shown = [(r["question"], r["answer"]) for r in lead["rows"]]
+    assert ("delivery area", "মিরপুর") in shown and len(shown) == 4
+    text = json.dumps(lead["rows"], ensure_ascii=False)
+    assert "None" not in text and "null" not in text.replace('"tel": null', "")
+
+
+def test_the_panel_before_any_answer_has_no_rows(offline):
+    sim = Sim(offline)
+    sim.reset()
+    lead = sim.poll()["lead"]
+    assert lead["rows"] == [] and lead["score_text"] == "০" and lead["stage_name"] == "নতুন"
+
+
+def test_starting_over_in_english_shows_the_language_by_its_name_not_its_code(offline):
+    sim = Sim(offline)
+    sim.reset("en")
+    said = [line["text"] for line in sim.poll()["lines"] if line["sender"] == "customer"]
+    assert said == ["English", "Get Started"]
+    assert sim.poll()["lead"]["language"] == "en"

@@ -79,7 +79,8 @@ def test_three_hours_later_shows_the_follow_up_and_moves_only_this_clock(app, no
     assert moved["offset_hours"] == 2 and moved["followups"] == 0
     assert NUDGE_BN not in replies(client)
     moved = client.post("/simulator/later", json={"hours": 1}).get_json()
-    assert moved["followups"] == 1 and moved["clock"].endswith("15:00")
+    assert moved["followups"] == 1 and moved["clock"] == "শনিবার, ২ জানুয়ারি, বিকেল ৩:০০"
+    assert moved["offset_text"] == "+৩ ঘণ্টা ০ মিনিট"
     assert replies(client)[-1] == NUDGE_BN
     rt = app.extensions["barta"]
     assert rt.clock() == noon.now  # the server's clock never moved
@@ -89,6 +90,17 @@ def test_three_hours_later_shows_the_follow_up_and_moves_only_this_clock(app, no
     assert conv["last_customer_at"] == pytest.approx(noon.now + 3 * 3600)
     # a real customer's follow-up still waits for real time
     assert rt.scheduler is not None and rt.scheduler.tick() == []
+
+
+def test_the_clock_reads_in_the_workspace_language(app):
+    client = app.test_client()
+    client.get("/staff/lang/en")
+    client.get("/simulator")
+    assert client.get("/simulator/poll").get_json()["clock"] == "Saturday, 2 Jan, 12:00 PM"
+    moved = client.post("/simulator/later", json={"hours": 24}).get_json()
+    assert moved["clock"] == "Sunday, 3 Jan, 12:00 PM" and moved["offset_text"] == "+1 d 0 h"
+    page = client.get("/simulator").text
+    assert "Sunday, 3 Jan, 12:00 PM" in page and "(+1 d 0 h)" in page
 
 
 def test_the_clock_refuses_nonsense(app):
@@ -118,6 +130,29 @@ def test_ice_breakers_and_the_menu_are_on_the_page_and_answer(app):
     payload = menu[0].split('"')[0]
     client.post("/simulator/send", json={"postback": payload, "text": "দাম জানুন"})
     assert any("শাড়ির দাম" in t for t in replies(client))  # the price intent
+
+
+def test_ice_breakers_and_the_menu_follow_the_customers_language_not_the_workspaces(app):
+    """One set per customer language, the first one shown; simulator.js shows the set of
+    the language picked. The payloads are the same in every language."""
+    client = app.test_client()
+    client.get("/staff/lang/en")  # the workspace in English
+    page = client.get("/simulator").text
+    bn = page.split('<div class="sim-offers" data-lang="bn" lang="bn">')[1].split("sim-offers")[0]
+    en = page.split('<div class="sim-offers" data-lang="en" lang="en" hidden>')[1]
+    en = en.split('<form class="row" id="sim-ref-form"')[0]
+    assert "দাম কত?" in bn and "দাম জানুন" in bn and "ওয়েবসাইট ↗" in bn
+    assert "What do things cost?" in en and "Prices" in en and "Website ↗" in en
+    assert "দাম" not in en and "Prices" not in bn
+    assert '<strong class="small" lang="en">Ice breakers</strong>' in bn  # the UI's words
+
+    def payloads(part: str) -> list[str]:
+        return [p.split('"')[0] for p in part.split('data-payload="')[1:]]
+
+    assert payloads(bn) == payloads(en) and payloads(en)[0] == "ICE_BREAKER:price"
+    client.post("/simulator/send", json={"postback": payloads(en)[1], "text": "Prices"})
+    said = replies(client)
+    assert any("শাড়ির দাম" in t for t in said), said
 
 
 def test_an_m_me_ref_starts_its_flow_for_a_new_and_an_old_customer(app):
@@ -194,3 +229,25 @@ def test_business_hours_follow_the_moved_clock(make_app, noon):
     late.post("/simulator/send", json={"text": "মানুষ"})
     said = replies(late)
     assert any("বন্ধ" in t for t in said), said
+
+
+def test_a_drafts_panel_speaks_the_drafts_words(make_app, tmp_path):
+    """Trying a draft, the side panel's questions, labels and stages are the draft's."""
+    main = tmp_path / "shop" / "flows.yaml"
+    main.parent.mkdir()
+    main.write_text(_flows(), "utf-8")
+    app = make_app(main)
+    rt = app.extensions["barta"]
+    accounts.create(rt.db(), "rina", "owner", PASSWORD, rt.clock())
+    owner = app.test_client()
+    owner.post("/staff/login", data={"name": "rina", "password": PASSWORD})
+    draft = _flows().replace("কোন পণ্যটি খুঁজছেন?", "আজ কী কিনবেন?").replace("যোগ্য লিড", "আগ্রহী")
+    resp = owner.post("/staff/flows/draft", json={"file": "flows.yaml", "text": draft})
+    assert resp.status_code == 200, resp.get_json()
+    owner.get(resp.get_json()["url"])
+    owner.post("/simulator/reset", json={})
+    owner.post("/simulator/send", json={"quick": "need:saree", "text": "শাড়ি"})
+    owner.post("/simulator/send", json={"text": "৬০০০"})
+    owner.post("/simulator/send", json={"text": "01711223344"})
+    lead = owner.get("/simulator/poll").get_json()["lead"]
+    assert lead["rows"][0]["question"] == "আজ কী কিনবেন?" and lead["stage_name"] == "আগ্রহী"

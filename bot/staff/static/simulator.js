@@ -32,6 +32,11 @@
   }
   function safeUrl(u) { return /^https?:\/\//i.test(u || "") ? u : null; }
   function scrollDown() { log.scrollTop = log.scrollHeight; }
+  function showChat() {  // on a phone the panel is below the chat: bring the answer into view
+    var phone = root.querySelector(".phone");
+    var box = phone && phone.getBoundingClientRect();
+    if (box && (box.bottom < 240 || box.top > window.innerHeight)) phone.scrollIntoView({ block: "end" });
+  }
 
   function tapButton(b) {
     if (b.type === "web_url" && safeUrl(b.url)) { window.open(b.url, "_blank", "noopener"); return; }
@@ -117,24 +122,31 @@
   function drawLead(lead) {
     var stage = document.getElementById("lead-stage");
     if (!lead) return;
-    stage.textContent = lead.stage_name;
-    document.getElementById("lead-score").textContent = lead.score;
+    stage.textContent = lead.stage_name || "–";
+    document.getElementById("lead-score").textContent = lead.score_text || "–";
     document.getElementById("lead-labels").textContent = (lead.labels || []).join(", ") || "–";
     document.getElementById("lead-state").textContent = lead.bot_paused ? root.dataset.paused : root.dataset.active;
     var dl = document.getElementById("lead-answers");
     dl.textContent = "";
-    var keys = Object.keys(lead.answers || {});
-    if (!keys.length) {  // a <dl> holds only dt/dd groups
+    // The workspace's words, made by the server: the question, the chosen label, numbers
+    // and phone numbers as the conversation page shows them (a phone number is a tel: link).
+    var rows = lead.rows || [];
+    if (!rows.length) {  // a <dl> holds only dt/dd groups
       var none = el("div");
       none.appendChild(el("dt", "muted small", root.dataset.none));
       none.appendChild(el("dd"));
       dl.appendChild(none);
     }
-    keys.forEach(function (k) {
+    rows.forEach(function (r) {
       var row = el("div");
-      row.appendChild(el("dt", null, k));
-      var v = lead.answers[k];
-      row.appendChild(el("dd", null, typeof v === "object" ? JSON.stringify(v) : String(v)));
+      row.appendChild(el("dt", null, r.question));
+      var dd = el("dd");
+      if (r.tel && /^tel:\+?[0-9]+$/.test(r.tel)) {
+        var a = el("a", null, r.answer);
+        a.href = r.tel;
+        dd.appendChild(a);
+      } else dd.textContent = r.answer;
+      row.appendChild(dd);
       dl.appendChild(row);
     });
     var open = document.getElementById("sim-open");
@@ -206,9 +218,16 @@
     button.textContent = option.dataset.getStarted;
     button.lang = option.value;
   }
+  function offers() {  // ice breakers and the menu, too, in the customer's language
+    Array.prototype.forEach.call(document.querySelectorAll(".sim-offers"), function (box) {
+      box.hidden = box.dataset.lang !== langSel.value;
+    });
+  }
   getStartedWord();
+  offers();
   langSel.addEventListener("change", function () {
     getStartedWord();
+    offers();
     if (after === 0) return; // used by "Start over" and the first Get Started
     post(root.dataset.send, { postback: "LANG:" + langSel.value, text: langSel.options[langSel.selectedIndex].text });
   });
@@ -216,7 +235,7 @@
   function drawClock(data) {
     var c = document.getElementById("sim-clock"), o = document.getElementById("sim-offset");
     if (c && data.clock) c.textContent = data.clock;
-    if (o) o.textContent = data.offset_hours ? "(+" + data.offset_hours + " h)" : "";
+    if (o) o.textContent = data.offset_text ? "(" + data.offset_text + ")" : "";
   }
   Array.prototype.forEach.call(document.querySelectorAll(".sim-later"), function (b) {
     b.addEventListener("click", function () {
@@ -227,6 +246,7 @@
     b.addEventListener("click", function () {
       if (start) start.hidden = true;
       post(root.dataset.send, { postback: b.dataset.payload, text: b.textContent });
+      showChat();
     });
   });
   var refForm = document.getElementById("sim-ref-form");
