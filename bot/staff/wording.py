@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Any
 from flask import current_app, g
 
 from bot import i18n
+from bot.conversation.render import format_day
 from bot.staff.lang import t as _
 from bot.staff.lang import ui_lang
 
@@ -133,7 +134,14 @@ def answer_rows(answers: dict[str, Any] | None, limit: int | None = None) -> lis
         labels = {}
         if step is not None:
             labels = {c.key: i18n.pick(c.label, lang, default) for c in step.choices}
-        rows.append((question, answer_text(value, labels)))
+        if isinstance(value, str) and key in book().date_answers:
+            # saved ISO ("2026-12-02"), shown as the customer read it: "২ ডিসেম্বর"
+            text = format_day(value, lang, book().settings.timezone)
+        elif step is not None and step.choices and isinstance(value, str) and value not in labels:
+            text = words(value)  # a choice the owner has since removed: its id as words
+        else:
+            text = answer_text(value, labels)
+        rows.append((question, text))
         if limit is not None and len(rows) >= limit:
             break
     return rows

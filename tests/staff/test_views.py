@@ -308,3 +308,15 @@ def test_the_service_worker_is_served_from_the_staff_scope_without_a_login(app):
     csp = resp.headers["Content-Security-Policy"]
     assert "default-src 'self'" in csp and "script-src 'self';" in csp  # as strict as a page
     resp.close()  # a file response
+
+
+def test_a_saved_date_and_a_removed_choice_read_as_words(app):
+    from bot.staff import wording
+
+    answers = {"when": "2026-12-02", "need": "three_piece", "email": None}
+    with app.test_request_context("/staff/"):
+        rows = dict(wording.answer_rows(answers))
+    # the date as customers read it, a choice no longer in the flows as words, no "None"
+    assert "২ ডিসেম্বর" in rows["কবে ডেলিভারি চান?"]
+    assert "three piece" in rows.values()
+    assert "None" not in str(rows) and "three_piece" not in str(rows)
