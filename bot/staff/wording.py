@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from flask import current_app
+from flask import current_app, g
 
 from bot import i18n
 from bot.staff.lang import t as _
@@ -16,8 +16,9 @@ if TYPE_CHECKING:
 
 
 def book() -> FlowBook:
-    """The flows in force (a live reload swaps them), as bot.staff.present reads them."""
-    return current_app.config["BOOK"]
+    """The flows in force (a live reload swaps them), as bot.staff.present reads them;
+    inside ``present.page_book`` the Book of the Page being shown."""
+    return g.get("page_book") or current_app.config["BOOK"]
 
 
 def reason_text(reason: str | None) -> str:
