@@ -143,6 +143,15 @@ def assign(rt: Runtime, handoff_id: int, to: object, by: str) -> dict[str, Any]:
     account = accounts.by_name(rt.db(), name)
     if account is None:
         raise NotFound(f"no staff member is called {name!r}")
+    item = queue.get(rt.db(), handoff_id)
+    conv = item and conversations.get(rt.db(), item["conversation_id"])
+    if conv and not accounts.may_see(account, conv.get("page_id") or ""):
+        raise InvalidInput(
+            f"{account['name']} does not work on this conversation's Page",
+            field="to",
+            problem="page",
+            subject="assign",
+        )
     return rt.engine.assign(rt.db(), handoff_id, account["name"], by, owner=is_owner(rt, by))
 
 

@@ -364,6 +364,7 @@ def _invalid_text(e: InvalidInput) -> str | None:
         ("label", "too_long"): lambda: _("A label may have at most {n} characters.", n=n),
         ("stage", "empty"): lambda: _("Pick a stage first."),
         ("search", "too_long"): lambda: _("A search may have at most {n} characters.", n=n),
+        ("assign", "page"): lambda: _("That person does not work on this lead's Page."),
     }
     text = texts.get((e.subject, e.problem))
     return text() if text else None

@@ -157,8 +157,13 @@ def _inbox_args() -> dict[str, Any]:
     }
 
 
-def _staff_names() -> list[str]:
-    return [s["name"] for s in accounts.all_staff(runtime().db())]
+def _staff_names(page_id: str | None = None) -> list[str]:
+    """Everyone on the team; with ``page_id``, those who may work on that Page."""
+    return [
+        s["name"]
+        for s in accounts.all_staff(runtime().db())
+        if page_id is None or accounts.may_see(s, page_id)
+    ]
 
 
 @bp.get("/queue")
@@ -343,7 +348,7 @@ def conversation_page(cid: int, drafts: dict[str, str] | None = None) -> str:
         last_id=max((m["id"] for m in data["messages"]), default=0),
         window_info=window_left(conv["last_customer_at"], rt.clock()),
         confirm_stages=_confirm_stages(),
-        staff_names=_staff_names(),
+        staff_names=_staff_names(conv.get("page_id") or ""),
         **page_context(),
     )
 

@@ -333,3 +333,27 @@ def test_the_team_page_s_page_form_needs_its_csrf_token(make_app):
     html = client.get("/staff/team").get_data(as_text=True)
     form = html.split('value="pages"')[0].rsplit("<form", 1)[1]
     assert 'name="csrf_token"' in form
+
+
+def test_a_lead_is_assigned_only_to_someone_who_works_on_its_page(shops):
+    app, ids, owner = shops
+    account(app, "karim", limit=[PAGE_B])
+    db = app.extensions["barta"].db()
+    handoff_a = queue.open_for(db, ids["a"])["id"]
+    api = app.test_client()
+    refused = api.post(f"/api/queue/{handoff_a}/assign", headers=owner["headers"],
+                       json={"to": "karim"})  # fmt: skip
+    assert refused.status_code == 400 and "Page" in refused.get_json()["error"]
+    assert queue.get(db, handoff_a)["claimed_by"] is None
+    handoff_b = queue.open_for(db, ids["b"])["id"]
+    done = api.post(
+        f"/api/queue/{handoff_b}/assign", headers=owner["headers"], json={"to": "karim"}
+    )
+    assert done.status_code == 200 and done.get_json()["claimed_by"] == "karim"
+    # the conversation page offers only those who work on its Page
+    client = browser(app, "rina")
+    html = client.get(f"/staff/c/{ids['a']}").get_data(as_text=True)
+    assert '<option value="karim"' not in html and '<option value="rina"' in html
+    flashed = client.post(f"/staff/queue/{handoff_a}/assign", data={"to": "karim"},
+                          follow_redirects=True)  # fmt: skip
+    assert "does not work on this lead" in flashed.get_data(as_text=True)
