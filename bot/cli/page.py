@@ -102,6 +102,14 @@ def page_add(
 ) -> None:
     """Add the Page PAGE_ID, or change what is given of a Page already added."""
     page_id = _page_id(page_id)
+    if instagram is not None:
+        try:
+            instagram = pages.check_id(instagram)
+        except ValueError:
+            raise click.BadParameter(
+                "the Instagram account's id is a number, like 17841455500011122",
+                param_hint="--instagram",
+            ) from None
     token = _read_token(token)
     values = settings.load()
     stored = None
@@ -156,6 +164,7 @@ def page_list() -> None:
         click.echo(
             f"{p['page_id']}\t{p['name'] or '-'}\tflows {p['flows'] or 'BOT_FLOWS'}\t"
             f"token {mask(p['token'])}\t{counts.get(p['page_id'], 0)} conversation(s)"
+            + (f"\tinstagram {p['instagram_id']}" if p["instagram_id"] else "")
         )
     if counts.get(""):
         click.echo(f"(MESSENGER_PAGE_TOKEN's Page)\t{counts['']} conversation(s)")

@@ -114,7 +114,10 @@ def test_add_list_update_and_remove_a_page(shop):
 def test_flows_outside_the_project_are_kept_absolute(shop, tmp_path_factory):
     other = tmp_path_factory.mktemp("elsewhere") / "c.yaml"
     other.write_text(SHOP_B, encoding="utf-8")
-    assert shop("page", "add", PAGE_A, "--token", TOKEN_B, "--flows", str(other)).exit_code == 0
+    added = shop("page", "add", PAGE_A, "--token", TOKEN_B, "--flows", str(other),
+                 "--instagram", "17841455500011122")  # fmt: skip
+    assert added.exit_code == 0, added.output
+    assert "instagram 17841455500011122" in shop("page", "list").output
     db = _db(shop.db_path)
     assert pages.get(db, PAGE_A)["flows"] == str(other)
     db.close()
@@ -138,10 +141,20 @@ def test_flows_with_errors_are_refused_and_nothing_is_saved(shop):
         (["page", "add", PAGE_B, "--token", "EAA with spaces"], 1, "not a Page access token"),
         (["page", "add", PAGE_B, "--token", TOKEN_B, "--name", "a\nb"], 1, "Page name"),
         (["page", "add"], 2, "Missing argument"),
+        (["page", "add", PAGE_B, "--token", TOKEN_B, "--instagram", "ig"], 2, "Instagram"),
         (["page", "remove", "১০৫"], 2, "is not a Page id"),
         (["page", "frobnicate"], 2, "No such command"),
     ],
-    ids=["bad id", "no token", "bad token", "bad name", "no id", "bangla digits", "unknown"],
+    ids=[
+        "bad id",
+        "no token",
+        "bad token",
+        "bad name",
+        "no id",
+        "bad instagram",
+        "bangla digits",
+        "unknown",
+    ],  # fmt: skip
 )
 def test_bad_usage_is_one_clear_line(shop, args, code, says):
     result = shop(*args)
