@@ -10,6 +10,8 @@ from typing import Any
 
 import sqlite_utils
 
+from store.queue import in_pages
+
 SOURCES = ("ad", "link", "comment", "direct")
 CHANNELS = ("messenger", "instagram")
 
@@ -42,15 +44,21 @@ def search(
     q: str | None = None,
     since: float | None = None,
     until: float | None = None,
+    pages: Sequence[str] | None = None,
     limit: int | None = 1000,
 ) -> list[dict[str, Any]]:
     """Conversations, most recently active first, with their labels.
 
     ``q`` is a plain substring (LIKE, so Bangla matches as written) over the name, the
-    psid, the values of the saved answers and every message text.
+    psid, the values of the saved answers and every message text. ``pages``: only these
+    Pages' conversations (None: every Page).
     """
     where: list[str] = []
     params: list[Any] = []
+    if pages is not None:
+        scope, page_ids = in_pages(pages)
+        where.append(scope)
+        params.extend(page_ids)
     if stage:
         where.append("c.stage = ?")
         params.append(stage)
@@ -83,7 +91,7 @@ def search(
         "c.created_at, c.language, c.bot_paused, c.opted_out, "
         "(SELECT group_concat(label, char(31)) FROM "
         "  (SELECT label FROM labels WHERE conversation_id = c.id ORDER BY at, label) AS l), "
-        "c.picture, c.channel FROM conversations c"
+        "c.picture, c.channel, c.page_id FROM conversations c"
     )
     if where:
         sql += " WHERE " + " AND ".join(where)
@@ -100,7 +108,7 @@ def search(
                 "labels": r[12].split("\x1f") if r[12] else [], "updated_at": r[6],
                 "source": src, "created_at": r[8], "language": r[9],
                 "bot_paused": bool(r[10]), "opted_out": bool(r[11]), "picture": r[13],
-                "channel": r[14] or "messenger",
+                "channel": r[14] or "messenger", "page_id": r[15],
             }
         )  # fmt: skip
         if limit and len(out) >= limit:
@@ -108,8 +116,17 @@ def search(
     return out
 
 
-def all_labels(db: sqlite_utils.Database) -> list[str]:
-    return [r[0] for r in db.execute("SELECT DISTINCT label FROM labels ORDER BY label").fetchall()]
+def all_labels(db: sqlite_utils.Database, pages: Sequence[str] | None = None) -> list[str]:
+    """Every label in use (on ``pages``' conversations only, when given)."""
+    if pages is None:
+        sql = "SELECT DISTINCT label FROM labels ORDER BY label"
+        return [r[0] for r in db.execute(sql).fetchall()]
+    scope, params = in_pages(pages)
+    sql = (
+        "SELECT DISTINCT l.label FROM labels l JOIN conversations c ON c.id = l.conversation_id "
+        f"WHERE {scope} ORDER BY l.label"
+    )
+    return [r[0] for r in db.execute(sql, params).fetchall()]
 
 
 def answer_keys(rows: Sequence[dict[str, Any]]) -> list[str]:
@@ -193,12 +210,14 @@ def stats(
     lost: str = "lost",
     since: float | None = None,
     until: float | None = None,
+    pages: Sequence[str] | None = None,
 ) -> dict[str, Any]:
     """Counts per stage, the funnel, conversion rate, first-response time, sources.
 
     ``pipeline`` is the stage order (``lost`` may be in it; it is not a funnel step). A lead
     "reached" a stage when it is in it now or ever was in it or in a later one, so a lead
     that went straight to ``converted`` counts for ``qualified`` and ``proposal`` too.
+    ``pages``: only these Pages' leads (None: every Page).
     """
     order = [s for s in pipeline if s != lost]
     rank = {s: i for i, s in enumerate(order)}
@@ -212,10 +231,14 @@ def stats(
     post_of: dict[int, str] = {}
     # leads first seen in [since, until); the simulator's test leads are never counted
     span = "c.psid NOT LIKE 'sim:%' AND c.created_at >= ? AND c.created_at < ?"
-    bounds = (
+    bounds: tuple[Any, ...] = (
         since if since is not None else float("-inf"),
         until if until is not None else float("inf"),
     )
+    if pages is not None:
+        scope, page_ids = in_pages(pages)
+        span += f" AND {scope}"
+        bounds = (*bounds, *page_ids)
     for cid, stage, source, channel in db.execute(
         f"SELECT c.id, c.stage, c.source, c.channel FROM conversations c WHERE {span}", bounds
     ):
@@ -233,6 +256,8 @@ def stats(
         elif kind != "direct":
             refs[str(src.get("ref") or src.get("ad_id") or "?")] += 1
     for cid, stage in db.execute("SELECT conversation_id, to_stage FROM stage_changes"):
+        if pages is not None and cid not in furthest:
+            continue  # another Page's lead
         if stage == lost:
             ever_lost.add(cid)
         elif stage in rank and cid in furthest:
@@ -302,17 +327,23 @@ def stats(
 
 
 def agents(
-    db: sqlite_utils.Database, since: float | None = None, until: float | None = None
+    db: sqlite_utils.Database,
+    since: float | None = None,
+    until: float | None = None,
+    pages: Sequence[str] | None = None,
 ) -> list[dict[str, Any]]:
     """Per person who held a lead opened in [since, until): handled (claimed) leads, resolved
-    ones and the median first response. Simulator leads are left out."""
+    ones and the median first response. Simulator leads are left out; ``pages``: only these
+    Pages' leads (None: every Page)."""
+    scope, page_ids = in_pages(pages)
     rows = db.execute(
         "SELECT q.claimed_by, q.status, q.first_response_at - q.created_at FROM queue q "
         "JOIN conversations c ON c.id = q.conversation_id WHERE q.claimed_by IS NOT NULL "
-        "AND c.psid NOT LIKE 'sim:%' AND q.created_at >= ? AND q.created_at < ?",
+        f"AND c.psid NOT LIKE 'sim:%' AND q.created_at >= ? AND q.created_at < ? AND {scope}",
         (
             since if since is not None else float("-inf"),
             until if until is not None else float("inf"),
+            *page_ids,
         ),
     ).fetchall()
     by: dict[str, dict[str, Any]] = {}

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+from collections.abc import Sequence
 from typing import Any
 
 import sqlite_utils
@@ -20,6 +22,16 @@ PREVIEW = 200  # characters of the last customer message shown in the queue
 
 def _row(row: tuple | None) -> dict[str, Any] | None:
     return None if row is None else dict(zip(_COLUMNS, row, strict=True))
+
+
+def in_pages(pages: Sequence[str] | None, column: str = "c.page_id") -> tuple[str, list[str]]:
+    """A condition keeping the conversations of ``pages`` (None: every Page; empty: none)
+    and its parameters: the Page filter and the Pages an account is limited to."""
+    if pages is None:
+        return "1 = 1", []
+    if not pages:
+        return "1 = 0", []
+    return f"{column} IN ({', '.join('?' for _ in pages)})", list(pages)
 
 
 def enqueue(
@@ -172,22 +184,24 @@ def note_response(db: sqlite_utils.Database, conversation_id: int, now: float) -
     )
 
 
-def waiting(db: sqlite_utils.Database, now: float) -> list[dict[str, Any]]:
+def waiting(
+    db: sqlite_utils.Database, now: float, *, pages: Sequence[str] | None = None
+) -> list[dict[str, Any]]:
     """Open handoffs, most urgent first: waiting before claimed, priority, unread (a new
     customer message moves a lead up), score, then the longest wait since the customer's
-    last message."""
+    last message. ``pages``: only these Pages' conversations (None: every Page)."""
+    scope, params = in_pages(pages)
     rows = db.conn.execute(
         "SELECT q.id, q.conversation_id, c.psid, c.name, c.stage, c.score, q.reason, q.status, "
         "q.claimed_by, q.created_at, c.answers, q.priority, c.source, q.answer_by, c.language, "
         "q.unread, q.last_message, c.window_note, c.orders, c.picture, c.channel, "
-        "c.last_customer_at "
+        "c.last_customer_at, c.page_id "
         "FROM queue q JOIN conversations c ON c.id = q.conversation_id "
-        "WHERE q.status IN ('waiting', 'claimed') "
+        f"WHERE q.status IN ('waiting', 'claimed') AND {scope} "
         "ORDER BY q.status = 'claimed', q.priority DESC, q.unread DESC, c.score DESC, "
         "coalesce(q.last_customer_at, q.created_at)",
+        params,
     ).fetchall()
-    import json
-
     out = []
     for r in rows:
         out.append(
@@ -199,33 +213,43 @@ def waiting(db: sqlite_utils.Database, now: float) -> list[dict[str, Any]]:
                 "answer_by": r[13], "language": r[14], "unread": bool(r[15]),
                 "last_message": r[16], "channel": r[20] or "messenger", "picture": r[19],
                 "window_note": r[17], "orders": r[18], "last_customer_at": r[21],
+                "page_id": r[22],
             }
         )  # fmt: skip
     return out
 
 
 def live(
-    db: sqlite_utils.Database, after_handoff: int, *, exclude_sim: bool = True
+    db: sqlite_utils.Database,
+    after_handoff: int,
+    *,
+    exclude_sim: bool = True,
+    pages: Sequence[str] | None = None,
 ) -> dict[str, Any]:
     """What the workspace's live poll needs, in three indexed reads: the newest message id
     (the rowid's end), open handoffs as counts and a fingerprint that changes with any claim,
-    unread or new row, and the waiting handoffs opened after ``after_handoff``."""
+    unread or new row, and the waiting handoffs opened after ``after_handoff``.
+    ``pages``: count only these Pages' conversations (None: every Page)."""
     (last_message,) = db.conn.execute("SELECT coalesce(max(id), 0) FROM messages").fetchone()
     sim = "AND c.psid NOT LIKE 'sim:%' " if exclude_sim else ""
+    scope, params = in_pages(pages)
+    if pages is not None:
+        sim += f"AND {scope} "
     row = db.conn.execute(
         # plain SQL both databases read (PostgreSQL has no sum() of a boolean, no total())
         "SELECT count(*), coalesce(sum(CASE WHEN q.status = 'waiting' THEN 1 ELSE 0 END), 0), "
         "coalesce(sum(q.unread), 0), coalesce(max(q.id), 0), "
         "coalesce(sum(q.id * (1 + q.unread) + coalesce(q.claimed_at, 0)), 0) "
         "FROM queue q JOIN conversations c ON c.id = q.conversation_id "
-        f"WHERE q.status IN ('waiting', 'claimed') {sim}"
+        f"WHERE q.status IN ('waiting', 'claimed') {sim}",
+        params,
     ).fetchone()
     (max_id,) = db.conn.execute("SELECT coalesce(max(id), 0) FROM queue").fetchone()
     fresh = db.conn.execute(
         "SELECT q.id, q.conversation_id, c.name, q.priority FROM queue q "
         "JOIN conversations c ON c.id = q.conversation_id "
         f"WHERE q.id > ? AND q.status = 'waiting' {sim}ORDER BY q.id LIMIT 10",
-        (after_handoff,),
+        (after_handoff, *params),
     ).fetchall()
     return {
         "message": last_message,
@@ -247,13 +271,15 @@ def inbox(
     me: str | None = None,
     stage: str | None = None,
     label: str | None = None,
+    pages: Sequence[str] | None = None,
     limit: int = 200,
 ) -> list[dict[str, Any]]:
     """Every conversation (not the simulator's) with its open handoff if any and its last
     message, most recently active first. ``show``: all | bot (no open handoff) | waiting |
-    mine (claimed by ``me``)."""
-    where = ["c.psid NOT LIKE 'sim:%'"]
-    params: list[Any] = []
+    mine (claimed by ``me``); ``pages``: only these Pages' (None: every Page)."""
+    scope, page_ids = in_pages(pages)
+    where = ["c.psid NOT LIKE 'sim:%'", scope]
+    params: list[Any] = list(page_ids)
     if show == "bot":
         where.append("q.id IS NULL")
     elif show == "waiting":
@@ -274,7 +300,7 @@ def inbox(
         "c.last_customer_at, c.updated_at, q.id, q.status, q.claimed_by, q.unread, "
         "q.priority, q.reason, q.created_at, c.window_note, "
         "(SELECT m.text FROM messages m WHERE m.conversation_id = c.id AND m.text IS NOT NULL "
-        "ORDER BY m.id DESC LIMIT 1) "
+        "ORDER BY m.id DESC LIMIT 1), c.page_id "
         "FROM conversations c LEFT JOIN queue q ON q.conversation_id = c.id "
         "AND q.status IN ('waiting', 'claimed') "
         f"WHERE {' AND '.join(where)} ORDER BY c.updated_at DESC LIMIT ?",
@@ -283,7 +309,7 @@ def inbox(
     keys = (
         "conversation_id", "psid", "name", "picture", "stage", "score", "language",
         "last_customer_at", "updated_at", "id", "status", "claimed_by", "unread",
-        "priority", "reason", "created_at", "window_note", "last_message",
+        "priority", "reason", "created_at", "window_note", "last_message", "page_id",
     )  # fmt: skip
     out = []
     for r in rows:

@@ -1,5 +1,5 @@
-"""The command line: serve (the default), check, chat, diagram; ``staff``, ``export`` and
-``setup-page`` from their own modules. Imported only by ``app.py`` and the console script."""
+"""The command line: serve (the default), check, chat, diagram; ``staff``, ``export``,
+``page`` and ``setup-page`` from their own modules. Imported only by ``app.py`` and the console script."""
 
 from __future__ import annotations
 
@@ -180,6 +180,7 @@ def diagram() -> None:
 cli.add_command(staff_commands.staff)
 cli.add_command(staff_commands.export)
 cli.add_command(page.setup_page)
+cli.add_command(page.page)
 cli.add_command(test_command)
 
 

@@ -1,4 +1,4 @@
-"""``python app.py staff add|token|tokens|remove|role|password|revoke`` and
+"""``python app.py staff add|token|tokens|remove|role|password|revoke|pages`` and
 ``python app.py export``."""
 
 from __future__ import annotations
@@ -10,7 +10,7 @@ import click
 from bot.app import create_app
 from bot.errors import FlowError
 from bot.staff.api import csv_response
-from store import leads
+from store import leads, pages
 from store import staff as accounts
 
 
@@ -31,17 +31,24 @@ def staff() -> None:
 @click.option("--role", type=click.Choice(["owner", "agent"]), default="agent", show_default=True,
               help="Owners also manage staff and export leads.")  # fmt: skip
 @click.option("--password", help="The password (at least 8 characters); generated if not given.")
-def staff_add(name: str, role: str, password: str | None) -> None:
+@click.option("--page", "page_ids", multiple=True, metavar="PAGE_ID",
+              help="Limit an agent to this Page (repeat for more); default: every Page.")  # fmt: skip
+def staff_add(name: str, role: str, password: str | None, page_ids: tuple[str, ...]) -> None:
     """Create a staff account; prints the password when it was generated."""
+    if page_ids and role == "owner":
+        raise click.UsageError("an owner works on every Page: --page is for agents")
     app = _app()
     rt = app.extensions["barta"]
+    limit = _added_pages(rt.db(), page_ids)
     generated = password is None
     password = password or accounts.new_password()
     try:
-        accounts.create(rt.db(), name, role, password, rt.clock())
+        account = accounts.create(rt.db(), name, role, password, rt.clock())
     except ValueError as e:
         raise click.ClickException(str(e)) from None
-    click.echo(f"Created {role} {name.strip()!r}.")
+    if limit:
+        accounts.set_pages(rt.db(), account["id"], limit)
+    click.echo(f"Created {role} {name.strip()!r}{_pages_text(limit)}.")
     if generated:
         click.echo("Password (shown once, write it down):")
         click.echo(password)
@@ -165,6 +172,40 @@ def staff_password(name: str, password: str | None) -> None:
     if generated:
         click.echo("Password (shown once, write it down):")
         click.echo(password)
+
+
+def _added_pages(db, page_ids: tuple[str, ...] | list[str]) -> list[str]:
+    """The given Page ids, each checked and added (``page add``) already."""
+    out = []
+    for given in page_ids:
+        try:
+            page_id = pages.check_id(given)
+        except ValueError as e:
+            raise click.BadParameter(str(e), param_hint="PAGE_ID") from None
+        if pages.get(db, page_id) is None:
+            raise click.ClickException(f"no Page {page_id} was added (see python app.py page list)")
+        out.append(page_id)
+    return sorted(set(out))
+
+
+def _pages_text(limit: list[str] | None) -> str:
+    return f", limited to Page(s) {', '.join(limit)}" if limit else ""
+
+
+@staff.command("pages")
+@click.argument("name")
+@click.argument("page_ids", nargs=-1, metavar="[PAGE_ID]...")
+def staff_pages(name: str, page_ids: tuple[str, ...]) -> None:
+    """Limit the agent NAME to these Pages' conversations (none given: every Page)."""
+    rt, account = _account(name)
+    if page_ids and account["role"] == "owner":
+        raise click.UsageError(f"{account['name']} is an owner and works on every Page")
+    limit = _added_pages(rt.db(), page_ids)
+    accounts.set_pages(rt.db(), account["id"], limit or None)
+    if limit:
+        click.echo(f"{account['name']} now works on Page(s) {', '.join(limit)} only.")
+    else:
+        click.echo(f"{account['name']} now works on every Page.")
 
 
 @click.command("export")

@@ -1,5 +1,6 @@
 """What staff do, once for the workspace forms and the JSON API: claim, release, resolve,
-unclaim, assign, open, reply, note, label, stage, and the lead filters. Each checks its input the same way for
+unclaim, assign, open, reply, note, label, stage, the lead filters and the Pages an account
+may work on. Each checks its input the same way for
 both and raises a domain error (``bot.errors``) that the one error handler renders.
 
 The rules, whichever side a value comes from:
@@ -20,7 +21,7 @@ from typing import TYPE_CHECKING, Any
 from zoneinfo import ZoneInfo
 
 from bot.errors import AlreadyClaimed, HandoffClosed, InvalidInput, NotFound
-from store import conversations, leads, queue
+from store import conversations, leads, pages, queue
 from store import staff as accounts
 from store.db import write_tx
 
@@ -142,6 +143,15 @@ def assign(rt: Runtime, handoff_id: int, to: object, by: str) -> dict[str, Any]:
     account = accounts.by_name(rt.db(), name)
     if account is None:
         raise NotFound(f"no staff member is called {name!r}")
+    item = queue.get(rt.db(), handoff_id)
+    conv = item and conversations.get(rt.db(), item["conversation_id"])
+    if conv and not accounts.may_see(account, conv.get("page_id") or ""):
+        raise InvalidInput(
+            f"{account['name']} does not work on this conversation's Page",
+            field="to",
+            problem="page",
+            subject="assign",
+        )
     return rt.engine.assign(rt.db(), handoff_id, account["name"], by, owner=is_owner(rt, by))
 
 
@@ -235,6 +245,49 @@ def remove_label(rt: Runtime, cid: int, label: object) -> list[str]:
     with write_tx(db):
         conversations.remove_label(db, cid, clean)
     return conversations.labels(db, cid)
+
+
+# --- the Pages an account may work on ----------------------------------------------------
+
+
+def page_scope(args: Mapping[str, str], account: Mapping[str, Any]) -> list[str] | None:
+    """The Pages to show: ``?page=`` (a Page id; empty: every Page) within the Pages the
+    account is limited to. None: every Page; ``[]``: none (a Page the account may not see)."""
+    limit = account.get("pages")
+    given = (args.get("page") or "").strip()
+    if not given:
+        return limit
+    try:
+        page_id = pages.check_id(given)
+    except ValueError:
+        raise InvalidInput(
+            f"page must be a Page id (digits), not {given!r}", field="page", problem="type"
+        ) from None
+    if limit is not None and page_id not in limit:
+        return []
+    return [page_id]
+
+
+def check_access(
+    rt: Runtime, account: Mapping[str, Any], *, cid: int | None = None, handoff: int | None = None
+) -> None:
+    """NotFound when the conversation (or the handoff's) is another Page's than the account
+    may work on: for it, that conversation does not exist. Unknown ids are left to the
+    action, which says so itself."""
+    if account.get("pages") is None:
+        return
+    db = rt.db()
+    if handoff is not None:
+        item = queue.get(db, handoff)
+        if item is None:
+            return
+        cid = item["conversation_id"]
+    if cid is None:
+        return
+    conv = conversations.get(db, cid)
+    if conv is not None and not accounts.may_see(dict(account), conv.get("page_id") or ""):
+        what = f"handoff {handoff}" if handoff is not None else f"conversation {cid}"
+        raise NotFound(f"{what} does not exist")
 
 
 # --- the lead filters --------------------------------------------------------------------

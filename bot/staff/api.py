@@ -43,6 +43,21 @@ def _authenticate():
     return None
 
 
+@bp.before_request
+def _only_own_pages():
+    """An account limited to some Pages: any other Page's conversation or handoff is 404."""
+    args = request.view_args or {}
+    if "cid" in args or "handoff_id" in args:
+        actions.check_access(
+            runtime(), g.staff, cid=args.get("cid"), handoff=args.get("handoff_id")
+        )
+
+
+def _pages() -> list[str] | None:
+    """The Pages asked for (``?page=``) within the account's."""
+    return actions.page_scope(request.args, g.staff)
+
+
 def _body() -> dict[str, Any]:
     data = request.get_json(silent=True)
     if isinstance(data, dict):
@@ -57,7 +72,7 @@ def _me() -> str:
 @bp.get("/queue")
 def get_queue():
     rt = runtime()
-    items = queue.waiting(rt.db(), rt.clock())
+    items = queue.waiting(rt.db(), rt.clock(), pages=_pages())
     for item in items:
         item["answer_by"] = iso(item["answer_by"])
     return items
@@ -142,19 +157,19 @@ def remove_label(cid: int, label: str):
 @bp.get("/leads")
 def get_leads():
     filters = actions.lead_filters(request.args, zone())
-    return [lead_json(r) for r in leads.search(runtime().db(), **filters)]
+    return [lead_json(r) for r in leads.search(runtime().db(), pages=_pages(), **filters)]
 
 
 @bp.get("/leads.csv")
 @api_owner_required
 def leads_csv():
     filters = actions.lead_filters(request.args, zone())
-    return csv_response(leads.search(runtime().db(), limit=None, **filters))
+    return csv_response(leads.search(runtime().db(), limit=None, pages=_pages(), **filters))
 
 
 @bp.get("/stats")
 def stats():
-    return leads.stats(runtime().db(), pipeline())
+    return leads.stats(runtime().db(), pipeline(), pages=_pages())
 
 
 @bp.get("/staff")

@@ -6,25 +6,47 @@ from __future__ import annotations
 from flask import render_template, request
 
 from bot.staff import actions
-from bot.staff.auth import login_required, owner_required, runtime
+from bot.staff.auth import login_required, owner_required, runtime, session_staff
 from bot.staff.lang import t as _
-from bot.staff.present import bars, csv_response, pipeline, stage_name, zone
+from bot.staff.present import (
+    answer_rows,
+    bars,
+    csv_response,
+    page_book,
+    page_context,
+    pipeline,
+    stage_name,
+    zone,
+)
 from bot.staff.views import bp
 from store import leads
+
+
+def _pages() -> list[str] | None:
+    """The Pages asked for (``?page=``) within the account's."""
+    who = session_staff()
+    assert who is not None  # login_required
+    return actions.page_scope(request.args, who)
 
 
 @bp.get("/leads")
 @login_required
 def leads_page():
     db = runtime().db()
-    rows = leads.search(db, limit=500, **actions.lead_filters(request.args, zone()))
+    filters = actions.lead_filters(request.args, zone())
+    rows = leads.search(db, limit=500, pages=_pages(), **filters)
+    for r in rows:
+        with page_book(r["page_id"]):  # each lead in its own Page's words
+            r["key_answers"] = answer_rows(r["answers"], limit=4)
+            r["stage_words"] = stage_name(r["stage"])
     return render_template(
         "staff/leads.html",
         rows=rows,
         stages=pipeline(),
-        labels=leads.all_labels(db),
+        labels=leads.all_labels(db, pages=(session_staff() or {}).get("pages")),
         sources=leads.SOURCES,
         args=request.args,
+        **page_context(),
     )
 
 
@@ -32,7 +54,7 @@ def leads_page():
 @owner_required
 def leads_csv():
     filters = actions.lead_filters(request.args, zone())
-    return csv_response(leads.search(runtime().db(), limit=None, **filters))
+    return csv_response(leads.search(runtime().db(), limit=None, pages=_pages(), **filters))
 
 
 @bp.get("/overview")
@@ -41,8 +63,9 @@ def overview():
     db = runtime().db()
     since = actions._day(request.args, "from", zone())
     until = actions._day(request.args, "to", zone(), end=True)
-    s = leads.stats(db, pipeline(), since=since, until=until)
-    people = leads.agents(db, since, until)
+    scope = _pages()
+    s = leads.stats(db, pipeline(), since=since, until=until, pages=scope)
+    people = leads.agents(db, since, until, pages=scope)
     funnel = bars([(stage_name(sid), s["reached"][sid]) for sid in s["reached"]])
     now_in = bars([(stage_name(sid), n) for sid, n in s["stages"].items()])
     source_names = {
@@ -62,4 +85,5 @@ def overview():
         refs=refs,
         people=people,
         args=request.args,
+        **page_context(),
     )

@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import csv
 import io
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
@@ -12,7 +14,7 @@ from zoneinfo import ZoneInfo
 
 import sqlite_utils
 from babel.dates import format_datetime
-from flask import Response
+from flask import Response, current_app, g
 
 from bot import i18n
 from bot.conversation.hours import bn_day_period
@@ -28,7 +30,7 @@ from bot.errors import (
 )
 from bot.messenger.policy import HUMAN_AGENT_TAG, HUMAN_AGENT_WINDOW, WINDOW, reply_tag
 from bot.staff import wording
-from bot.staff.auth import runtime
+from bot.staff.auth import runtime, session_staff
 from bot.staff.lang import t as _
 from bot.staff.lang import ui_lang
 from bot.staff.wording import (  # noqa: F401  (the pages import them from here too)
@@ -43,7 +45,7 @@ from bot.staff.wording import (  # noqa: F401  (the pages import them from here 
     reason_text,
     words,
 )
-from store import conversations, leads, queue
+from store import conversations, leads, pages, queue
 
 if TYPE_CHECKING:
     from bot.book.types import FlowBook
@@ -52,7 +54,39 @@ _HANDOFF_TIMES = ("created_at", "claimed_at", "closed_at", "first_response_at", 
 
 
 def book() -> FlowBook:
-    return wording.book()  # the flows in force; a draft in the simulator
+    """The flows in force; a draft in the simulator; inside ``page_book`` the Book of
+    the Page being shown."""
+    return wording.book()
+
+
+def book_for(page_id: str | None) -> FlowBook:
+    """The Book a Page answers with: its own flows, else BOT_FLOWS' ('' is that Page)."""
+    registry = current_app.config.get("PAGES")
+    if registry is not None:
+        return registry.book(page_id or "")
+    return current_app.config["BOOK"]
+
+
+@contextmanager
+def page_book(page_id: str | None) -> Iterator[FlowBook]:
+    """Words from ``page_id``'s Book inside: its questions, choices, stages and topics."""
+    before = g.get("page_book")
+    g.page_book = book_for(page_id)
+    try:
+        yield g.page_book
+    finally:
+        g.page_book = before
+
+
+def page_names(db: sqlite_utils.Database) -> dict[str, str]:
+    """``{page_id: name}`` of the added Pages (the id when it has no name); empty when the
+    deployment is the one Page of MESSENGER_PAGE_TOKEN."""
+    return {p["page_id"]: p["name"] or p["page_id"] for p in pages.all_pages(db)}
+
+
+def several_pages(names: dict[str, str]) -> bool:
+    """Whether rows name their Page: two Pages added, or one beside MESSENGER_PAGE_TOKEN's."""
+    return len(names) > 1 or (bool(names) and bool(current_app.config.get("MESSENGER_PAGE_TOKEN")))
 
 
 def zone() -> ZoneInfo:
@@ -61,6 +95,15 @@ def zone() -> ZoneInfo:
 
 def pipeline() -> list[str]:
     return [s.id for s in book().stages]
+
+
+def page_context() -> dict[str, Any]:
+    """For the workspace's templates: the added Pages' names, whether rows name their Page,
+    and the Pages the account may filter by (every added Page, or those it is limited to)."""
+    names = page_names(runtime().db())
+    limit = (session_staff() or {}).get("pages")
+    offered = {k: v for k, v in names.items() if limit is None or k in limit}
+    return {"page_names": names, "several_pages": several_pages(names), "page_choices": offered}
 
 
 # --- for the API ---------------------------------------------------------------------------
@@ -96,6 +139,7 @@ def conversation_json(db: sqlite_utils.Database, conv: dict) -> dict[str, Any]:
     return {
         "id": cid,
         "psid": conv["psid"],
+        "page_id": conv.get("page_id") or "",
         "name": conv["name"],
         "picture": conv.get("picture"),
         "name_source": conv.get("name_source"),
@@ -133,6 +177,7 @@ def lead_json(row: dict) -> dict[str, Any]:
         "created_at": iso(row["created_at"]),
         "source_kind": leads.source_kind(row["source"]),
         "channel": row.get("channel") or "messenger",
+        "page_id": row.get("page_id") or "",
     }
 
 
@@ -321,6 +366,7 @@ def _invalid_text(e: InvalidInput) -> str | None:
         ("label", "too_long"): lambda: _("A label may have at most {n} characters.", n=n),
         ("stage", "empty"): lambda: _("Pick a stage first."),
         ("search", "too_long"): lambda: _("A search may have at most {n} characters.", n=n),
+        ("assign", "page"): lambda: _("That person does not work on this lead's Page."),
     }
     text = texts.get((e.subject, e.problem))
     return text() if text else None

@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
-from flask import current_app, flash, jsonify, redirect, render_template, request, url_for
+from flask import current_app, flash, g, jsonify, redirect, render_template, request, url_for
 from werkzeug.exceptions import NotFound as HTTPNotFound
 
 from bot import i18n
@@ -21,13 +21,17 @@ from bot.staff.lang import ui_lang
 from bot.staff.present import (
     answer_rows,
     book,
+    book_for,
     cause_text,
     claimant,
     conversation_json,
     fmt_day,
     iso,
+    page_book,
+    page_context,
     phone_href,
     pipeline,
+    reason_text,
     stage_name,
     target_seconds,
     window_left,
@@ -51,9 +55,35 @@ DRAFTS = {
 
 
 def _me() -> str:
+    return _account()["name"]
+
+
+def _account() -> dict[str, Any]:
     who = session_staff()
     assert who is not None  # login_required
-    return who["name"]
+    return who
+
+
+@bp.before_request
+def _only_own_pages():
+    """A conversation or handoff of a Page the account may not work on is a 404; the
+    conversation's own Page's Book words the rest of the request."""
+    args = request.view_args or {}
+    if "cid" not in args and "handoff_id" not in args:
+        return
+    who = session_staff()
+    if who is None:
+        return  # login_required sends them to log in
+    rt = runtime()
+    actions.check_access(rt, who, cid=args.get("cid"), handoff=args.get("handoff_id"))
+    if current_app.config.get("PAGES") is not None:
+        cid = args.get("cid")
+        if cid is None:
+            item = queue.get(rt.db(), args["handoff_id"])
+            cid = item and item["conversation_id"]
+        conv = conversations.get(rt.db(), cid) if cid else None
+        if conv is not None:
+            g.page_book = book_for(conv["page_id"])
 
 
 # --- the queue ---------------------------------------------------------------------------
@@ -65,21 +95,28 @@ SORTS = ("urgency", "time_left")
 
 def _queue_items(show: str = "queue", sort: str = "urgency", **filters: str) -> list[dict]:
     """The queue (open handoffs, most urgent first, or by the time left to answer) or the
-    inbox (every conversation, filtered). Simulator leads stay out of both."""
+    inbox (every conversation, filtered). Simulator leads stay out of both; so do the
+    Pages the account may not work on, and those ``page`` leaves out."""
     rt = runtime()
     now = rt.clock()
+    scope = actions.page_scope(filters, _account())
     if show == "queue":
         done = _done_stages()
         items = [
             i
-            for i in queue.waiting(rt.db(), now)
+            for i in queue.waiting(rt.db(), now, pages=scope)
             if not i["psid"].startswith("sim:") and i["stage"] not in done
         ]
         if filters.get("stage"):
             items = [i for i in items if i["stage"] == filters["stage"]]
     else:
         items = queue.inbox(
-            rt.db(), show=show, me=_me(), stage=filters.get("stage"), label=filters.get("label")
+            rt.db(),
+            show=show,
+            me=_me(),
+            stage=filters.get("stage"),
+            label=filters.get("label"),
+            pages=scope,
         )
         for item in items:
             item["waiting_seconds"] = (now - item["created_at"]) if item["created_at"] else None
@@ -89,7 +126,10 @@ def _queue_items(show: str = "queue", sort: str = "urgency", **filters: str) -> 
         ws = item.get("waiting_seconds")
         item["late"] = item["status"] == "waiting" and ws is not None and ws > late
         item["window"] = window_left(item.get("last_customer_at"), now)
-        item["key_answers"] = answer_rows(item.get("answers"), limit=4)
+        with page_book(item.get("page_id")):  # each lead in its own Page's words
+            item["key_answers"] = answer_rows(item.get("answers"), limit=4)
+            item["stage_words"] = stage_name(item["stage"])
+            item["reason_words"] = reason_text(item.get("reason"))
     if sort == "time_left":
         # the window closing soonest first; closed windows (nothing to race) last
         items.sort(key=lambda i: (i["window"]["kind"] == "closed", i["window"]["seconds"]))
@@ -109,7 +149,7 @@ def _done_stages() -> set[str]:
 def _inbox_args() -> dict[str, Any]:
     show = request.args.get("show", "queue")
     sort = request.args.get("sort", "urgency")
-    filters = {k: request.args.get(k, "").strip() for k in ("stage", "label")}
+    filters = {k: request.args.get(k, "").strip() for k in ("stage", "label", "page")}
     return {
         "show": show if show in SHOWS else "queue",
         "sort": sort if sort in SORTS else "urgency",
@@ -117,8 +157,13 @@ def _inbox_args() -> dict[str, Any]:
     }
 
 
-def _staff_names() -> list[str]:
-    return [s["name"] for s in accounts.all_staff(runtime().db())]
+def _staff_names(page_id: str | None = None) -> list[str]:
+    """Everyone on the team; with ``page_id``, those who may work on that Page."""
+    return [
+        s["name"]
+        for s in accounts.all_staff(runtime().db())
+        if page_id is None or accounts.may_see(s, page_id)
+    ]
 
 
 @bp.get("/queue")
@@ -136,7 +181,8 @@ def queue_page():
         args=args,
         shows=SHOWS,
         stages=pipeline(),
-        all_labels=leads.all_labels(runtime().db()),
+        all_labels=leads.all_labels(runtime().db(), pages=_account().get("pages")),
+        **page_context(),
     )
 
 
@@ -147,7 +193,11 @@ def queue_json():
     args = _inbox_args()
     items = _queue_items(**args)
     html = render_template(
-        "staff/_queue_items.html", items=items, staff_names=_staff_names(), args=args
+        "staff/_queue_items.html",
+        items=items,
+        staff_names=_staff_names(),
+        args=args,
+        **page_context(),
     )
     waiting = sum(1 for i in items if i["status"] == "waiting")
     return jsonify(html=html, waiting=waiting, count=len(items))
@@ -172,7 +222,8 @@ def live_json():
     rt = runtime()
     db = rt.db()
     after_handoff = request.args.get("h", type=int, default=0)
-    state = queue.live(db, after_handoff)
+    limit = _account().get("pages")
+    state = queue.live(db, after_handoff, pages=limit)
     body: dict[str, Any] = {
         "handoff": state["handoff"],
         "message": state["message"],
@@ -195,6 +246,10 @@ def live_json():
     }
     cid = request.args.get("c", type=int)
     after = request.args.get("m", type=int, default=0)
+    if cid and limit is not None:
+        conv = conversations.get(db, cid)
+        if conv is None or conv["page_id"] not in limit:
+            cid = None  # another Page's conversation: nothing of it
     if cid and after and state["message"] > after:
         new = conversations.messages(db, cid, after=after)
         if new:
@@ -293,7 +348,8 @@ def conversation_page(cid: int, drafts: dict[str, str] | None = None) -> str:
         last_id=max((m["id"] for m in data["messages"]), default=0),
         window_info=window_left(conv["last_customer_at"], rt.clock()),
         confirm_stages=_confirm_stages(),
-        staff_names=_staff_names(),
+        staff_names=_staff_names(conv.get("page_id") or ""),
+        **page_context(),
     )
 
 

@@ -27,6 +27,8 @@ from bot.staff.present import (
     fmt_time,
     fmt_wait,
     num,
+    page_context,
+    page_names,
     reason_text,
     stage_name,
     web_link,
@@ -154,7 +156,7 @@ def team():
             if created is None:
                 return redirect(url_for("staff.team"))
             return render_template(
-                "staff/team.html", people=accounts.all_staff(db), created=created
+                "staff/team.html", people=accounts.all_staff(db), created=created, **page_context()
             )
         password = request.form.get("password") or accounts.new_password()
         name = request.form.get("name", "")
@@ -169,10 +171,11 @@ def team():
         "staff/team.html",
         people=accounts.all_staff(db) if me["role"] == "owner" else [],
         created=created,
+        **page_context(),
     )
 
 
-TEAM_ACTIONS = ("remove", "role", "reset", "revoke")
+TEAM_ACTIONS = ("remove", "role", "reset", "revoke", "pages")
 
 
 def _manage(me: dict) -> dict | None:
@@ -187,6 +190,9 @@ def _manage(me: dict) -> dict | None:
         flash(_("No such account."), "error")
         return None
     action = request.form["action"]
+    if action == "pages":
+        _set_pages(who)
+        return None
     try:
         if action == "remove":
             accounts.remove(db, who["id"])
@@ -205,3 +211,17 @@ def _manage(me: dict) -> dict | None:
         return None
     flash(_("Done."), "ok")
     return None
+
+
+def _set_pages(who: dict) -> None:
+    """An owner limits an agent to the ticked Pages (none ticked: every Page)."""
+    if who["role"] == "owner":
+        flash(_("An owner works on every Page."), "error")
+        return
+    names = page_names(runtime().db())
+    chosen = request.form.getlist("pages")
+    if any(page_id not in names for page_id in chosen):
+        flash(_("No such Page."), "error")
+        return
+    accounts.set_pages(runtime().db(), who["id"], chosen or None)
+    flash(_("Done."), "ok")

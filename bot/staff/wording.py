@@ -18,9 +18,12 @@ if TYPE_CHECKING:
 
 def book() -> FlowBook:
     """The flows in force (a live reload swaps them), as bot.staff.present reads them; in
-    a simulator request that tries a draft, the draft's (``g.wording_book``)."""
+    a simulator request that tries a draft, the draft's (``g.wording_book``); inside
+    ``present.page_book`` the Book of the Page being shown."""
     draft = g.get("wording_book")
-    return draft if draft is not None else current_app.config["BOOK"]
+    if draft is not None:
+        return draft
+    return g.get("page_book") or current_app.config["BOOK"]
 
 
 def reason_text(reason: str | None) -> str:
