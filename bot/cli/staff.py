@@ -211,11 +211,15 @@ def staff_pages(name: str, page_ids: tuple[str, ...]) -> None:
 @click.command("export")
 @click.option("--out", "out", type=click.Path(dir_okay=False, writable=True),
               help="Write to this file instead of standard output.")  # fmt: skip
-def export(out: str | None) -> None:
+@click.option("--page", "page_ids", multiple=True, metavar="PAGE_ID",
+              help="Only this Page's leads (repeat for several).")  # fmt: skip
+def export(out: str | None, page_ids: tuple[str, ...]) -> None:
     """Export the leads as CSV (UTF-8 with BOM, so Excel shows Bangla)."""
     app = _app()
+    db = app.extensions["barta"].db()
+    only = _added_pages(db, page_ids) if page_ids else None
     with app.test_request_context():
-        data = csv_response(leads.search(app.extensions["barta"].db(), limit=None)).get_data()
+        data = csv_response(leads.search(db, pages=only, limit=None)).get_data()
     if out:
         with open(out, "wb") as f:
             f.write(data)

@@ -216,3 +216,19 @@ def test_staff_limited_to_pages(shop):
     assert shop("staff", "pages", "nobody", PAGE_B).exit_code == 1
     assert shop("staff", "add", "boss", "--role", "owner", "--page", PAGE_B).exit_code == 2
     assert shop("staff", "add", "karim", "--page", "abc").exit_code == 2
+
+
+def test_export_takes_one_page_s_leads(shop):
+    assert shop("page", "add", PAGE_B, "--token", TOKEN_B).exit_code == 0
+    db = _db(shop.db_path)
+    with write_tx(db):
+        conversations.create(db, "7012345678900001", 1.0, page_id=PAGE_B)
+        conversations.create(db, "7012345678900002", 1.0)
+    everything = shop("export")
+    assert everything.exit_code == 0, everything.output
+    assert "7012345678900001" in everything.output and "7012345678900002" in everything.output
+    only_b = shop("export", "--page", PAGE_B)
+    assert only_b.exit_code == 0, only_b.output
+    assert "7012345678900001" in only_b.output and "7012345678900002" not in only_b.output
+    unknown = shop("export", "--page", PAGE_A)
+    assert unknown.exit_code == 1 and "no Page" in unknown.output
