@@ -91,6 +91,7 @@ class Runtime:
             self.pages.refresh(db, tests=False)
         finally:
             db.close()
+        self._watch_from_now()
         self._rewire()
 
     def _make_engine(self, book) -> Engine:
@@ -184,12 +185,16 @@ class Runtime:
         """Read the ``pages`` table again if another process (or ``page add``) changed it."""
         if not self.pages.refresh(db or self.db()):
             return False
-        for path, files in self.pages.watched().items():
-            if path not in self._page_stamps:
-                self._page_stamps[path] = self._stat(self._watched(files))
+        self._watch_from_now()
         self._rewire()
         log.info("Pages: %s", ", ".join(self.pages.names()) or "none added")
         return True
+
+    def _watch_from_now(self) -> None:
+        """The Pages' flows files as they are now: the watcher reloads on later changes."""
+        for path, files in self.pages.watched().items():
+            if path not in self._page_stamps:
+                self._page_stamps[path] = self._stat(self._watched(files))
 
     def pages_loop(self, every: float = 2.0) -> None:
         """Poll the ``pages`` table (one small query) for Pages added or changed."""

@@ -323,7 +323,9 @@ class Sender:
             mid = data.get("message_id")
             outbox.mark_sent(db, row["id"], mid, now)
             text = (body.get("message") or {}).get("text")
-            comments.private_sent(db, row["id"], _str(data.get("recipient_id")), mid, text, now)
+            comments.private_sent(
+                db, row["id"], _str(data.get("recipient_id")), mid, text, now, row["page_id"]
+            )
         elif row["kind"] == outbox.COMMENT_REPLY:
             outbox.mark_sent(db, row["id"], _str(data.get("id")), now)
             comments.public_sent(db, row["id"], _str(data.get("id")), body.get("message"), now)
