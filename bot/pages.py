@@ -26,6 +26,7 @@ from __future__ import annotations
 
 import logging
 import os
+import threading
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -127,6 +128,7 @@ class Pages:
         self.make_engine = make_engine
         self._check = check
         self._stamp: tuple[int, float] | None = None
+        self._changing = threading.RLock()  # one change at a time; lookups take no lock
         self.files: dict[str, tuple[str, ...]] = {}  # flows path -> files its loader read
         # flows path -> {"ok", "loaded_at" | "errors", "checked_at"} for /healthz
         self.states: dict[str, dict[str, Any]] = {}
@@ -214,9 +216,13 @@ class Pages:
 
     def use_default(self, book: FlowBook, engine: Any = None) -> None:
         """BOT_FLOWS was reloaded: its Book (and Engine) for every Page that uses it."""
-        view = self._view
         if engine is None and self.make_engine is not None:
             engine = self.make_engine(book)
+        with self._changing:
+            self._use_default(book, engine)
+
+    def _use_default(self, book: FlowBook, engine: Any) -> None:
+        view = self._view
         engines = dict(view.engines)
         if engine is not None:
             engines[self.default_path] = engine
@@ -238,6 +244,10 @@ class Pages:
         stamp = stored.stamp(db)
         if stamp == self._stamp:
             return False
+        with self._changing:
+            return self._refresh(db, stamp, tests)
+
+    def _refresh(self, db: sqlite_utils.Database, stamp: tuple[int, float], tests: bool) -> bool:
         rows = stored.all_pages(db, token=True)
         self._stamp = stamp
         old = self._view
@@ -278,8 +288,9 @@ class Pages:
                 else:
                     log.error("Page %s waits on %s: its flows %s have errors",
                               page.page_id, self.bot_flows, path)  # fmt: skip
+        used = {page.flows for page in pages.values()}
         for path in list(self.files):
-            if path not in books and path != self.default_path:
+            if path not in used and path != self.default_path:
                 del self.files[path]
                 self.states.pop(path, None)
         self._view = _View(pages, instagram, books, engines, in_force)
@@ -315,6 +326,10 @@ class Pages:
         """A Page's flows file changed: put it in force for every Page using it if
         ``check`` and its tests pass; else the old Book answers on. (BOT_FLOWS itself is
         the runtime's ``reload``.)"""
+        with self._changing:
+            return self._reload_flows(path)
+
+    def _reload_flows(self, path: str) -> bool:
         book = self._load(path, tests=True)
         if book is None:
             log.error("%s has errors; the flows loaded before keep running", path)
