@@ -168,7 +168,8 @@ class Runtime:
 
     def _start_names(self) -> None:
         """The names worker, once any Page has a token (never in offline mode)."""
-        factory = self.sender.client_factory or (lambda: self._connect(""))  # unused: tokens
+        # ``factory`` serves only a worker without ``tokens``: the default Page's client
+        factory = self.sender.client_factory or (lambda: self._connect(self.pages.token("") or ""))
         self.names = Names(
             self.db_path,
             factory,
@@ -185,13 +186,12 @@ class Runtime:
         """Read the ``pages`` table again if another process (or ``page add``) changed it."""
         if not self.pages.refresh(db or self.db()):
             return False
-        self._watch_from_now()
-        self._rewire()
+        self._rewire()  # a new Page's flows file: the watcher's next look takes it in
         log.info("Pages: %s", ", ".join(self.pages.names()) or "none added")
         return True
 
     def _watch_from_now(self) -> None:
-        """The Pages' flows files as they are now: the watcher reloads on later changes."""
+        """The Pages' flows files as they are at startup: the watcher reloads on changes."""
         for path, files in self.pages.watched().items():
             if path not in self._page_stamps:
                 self._page_stamps[path] = self._stat(self._watched(files))
@@ -308,9 +308,8 @@ class Runtime:
         """Per added Page (for /healthz ``pages``): its flows and whether it sends."""
         out = self.pages.health()
         for page_id, page in out.items():
-            page["sender"] = (
-                self.sender.page_state(page_id) if page["mode"] == "online" else ("offline")
-            )
+            online = page["mode"] == "online"
+            page["sender"] = self.sender.page_state(page_id) if online else "offline"
         return out
 
     def start(self) -> None:

@@ -374,3 +374,19 @@ def test_profile_for_gives_the_page_s_token_and_book(deployment, bot_db, tmp_pat
     (tmp_path / "shops" / "b.yaml").write_text("flows: [", encoding="utf-8")
     with pytest.raises(FlowError, match="b.yaml"):
         profile_for(config, PAGE_B)
+
+
+def test_a_page_on_bot_flows_follows_its_reload(deployment, graph, bot_db, tmp_path):
+    db = connect(bot_db)
+    migrate(db)
+    pages.add(db, PAGE_C, 1.0, token=TOKEN_C, name="Shop C")  # no flows: BOT_FLOWS'
+    db.close()
+    app = deployment(online=False)
+    rt = app.extensions["barta"]
+    assert rt.pages.book(PAGE_C) is rt.book is app.config["BOOK"]
+    (tmp_path / "flows0.yaml").write_text(shop("Default Renamed"), encoding="utf-8")
+    assert rt.reload() is True
+    assert rt.pages.book(PAGE_C) is rt.book is app.config["BOOK"]
+    assert rt.pages.engine_for(PAGE_C) is rt.engine
+    assert rt.pages.book(PAGE_A).settings.business["en"] == "Shop A"
+    assert rt.engine.pages is rt.pages and rt.pages.engine_for(PAGE_A).pages is rt.pages
