@@ -154,6 +154,15 @@ def test_two_pages_answer_each_with_their_own_flows_and_token(deployment, graph)
     post(app, entry(PAGE_B, "7100000000000002", "a saree", 4))
     _wait(lambda: conversations.by_psid(db, "7100000000000002")["answers"].get("need"))
     assert conversations.by_psid(db, "7100000000000002")["answers"]["need"] == "a saree"
+    # names are looked up with the customer's Page token too
+    rt.names.gap = 0
+
+    def looked_up(psid: str) -> set[str]:
+        return {r["token"] for r in graph.lookups if psid in r["path"] + json.dumps(r["query"])}
+
+    assert graph.wait_for(lambda: looked_up("7100000000000002") and looked_up("7100000000000003"))
+    assert looked_up("7100000000000002") == {TOKEN_B}
+    assert looked_up("7100000000000003") == {PAGE_TOKEN}
     health = app.test_client().get("/healthz").get_json()
     assert health["mode"] == "online" and health["flows"]["ok"] is True
     assert health["pages"][PAGE_A]["flows"]["ok"] is True
