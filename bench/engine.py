@@ -13,6 +13,10 @@ a choice, a budget, a phone number → qualified and handed off). Each turn's ev
 in the inbox first; the timed part is the engine loop: one BEGIN IMMEDIATE transaction per
 conversation, reading the conversation, deciding, writing the log, stage, queue and
 outbox rows. Target: ≥ 5,000 messages/s on one core, memory flat in the stored count.
+
+``--pages N`` adds N Pages (bot.pages), each with its own copy of the flows file, and
+spreads the customers over them: the cost of handing each conversation to its Page's
+Engine.
 """
 
 from __future__ import annotations
@@ -93,14 +97,34 @@ def database(server: str | None) -> Iterator[str]:
             admin.execute(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
 
 
-def run(stored: int, customers: int, server: str | None = None) -> dict:
+def with_pages(db, book, n: int, folder: str) -> Engine:
+    """The default Engine, routing to ``n`` Pages that each have a copy of the flows."""
+    from bot.pages import Pages
+    from store import pages
+
+    text = FLOWS.read_text("utf-8")
+    for i in range(n):
+        Path(folder, f"page{i}.yaml").write_text(text, "utf-8")
+        pages.add(db, page_id(i), time.time(), token=f"EAAbench{i}", flows=f"page{i}.yaml")
+    registry = Pages({"BOT_FLOWS": str(Path(folder, "flows.yaml"))}, book, make_engine=Engine)
+    registry.refresh(db, tests=False)
+    for engine in registry.engines():
+        engine.pages = registry
+    return registry.default_engine
+
+
+def page_id(i: int) -> str:
+    return f"1055{i:011d}"
+
+
+def run(stored: int, customers: int, server: str | None = None, n_pages: int = 0) -> dict:
     book, problems = load_book(str(FLOWS))
     assert book is not None, problems
-    with database(server) as path:
+    with database(server) as path, tempfile.TemporaryDirectory() as folder:
         db = connect(path)
         migrate(db)
         fill(db, stored)
-        engine = Engine(book)
+        engine = with_pages(db, book, n_pages, folder) if n_pages else Engine(book)
         # Turn by turn, like real traffic: every customer's next message arrives, then the
         # engine handles them, one transaction per message. Only the engine loop is timed.
         ts = int(time.time() * 1000)
@@ -112,8 +136,9 @@ def run(stored: int, customers: int, server: str | None = None) -> dict:
             rows = []
             for c in range(customers):
                 ev = Event(
-                    kind="message", psid=f"cust{c:07d}", text=text, mid=f"m{c}_{turn}", timestamp=ts
-                )
+                    kind="message", psid=f"cust{c:07d}", text=text, mid=f"m{c}_{turn}",
+                    timestamp=ts, page_id=page_id(c % n_pages) if n_pages else "",
+                )  # fmt: skip
                 rows.append((ev.key(), ev.psid, ev.kind, ev.to_json()))
             for i in range(0, len(rows), 5000):
                 inbox.add(db, rows[i : i + 5000], time.time())
@@ -127,9 +152,12 @@ def run(stored: int, customers: int, server: str | None = None) -> dict:
         done = db.execute("SELECT count(*) FROM inbox WHERE status = 'done'").fetchone()[0]
         queued = db.execute("SELECT count(*) FROM queue").fetchone()[0]
         replies = db.execute("SELECT count(*) FROM outbox").fetchone()[0]
+        paged = db.execute("SELECT count(*) FROM outbox WHERE page_id <> ''").fetchone()[0]
         db.conn.close()
     assert done == messages, (done, messages)
+    assert paged == (replies if n_pages else 0), (paged, replies)  # each reply has its Page
     return {
+        "pages": n_pages,
         "stored_conversations": stored,
         "messages": messages,
         "transactions": handled,
@@ -149,10 +177,11 @@ def main() -> None:
     p.add_argument("--customers", type=int, default=2000)
     p.add_argument("--compare", type=int, default=1000, help="also run on this few stored")
     p.add_argument("--db", help="a PostgreSQL server URL (postgresql://…); default SQLite")
+    p.add_argument("--pages", type=int, default=0, help="spread the customers over N Pages")
     a = p.parse_args()
-    small = run(a.compare, a.customers, a.db)
+    small = run(a.compare, a.customers, a.db, a.pages)
     print(json.dumps(small))
-    big = run(a.stored, a.customers, a.db)
+    big = run(a.stored, a.customers, a.db, a.pages)
     print(json.dumps(big))
     print(
         f"{big['msg_per_s']} messages/s with {a.stored:,} stored conversations "

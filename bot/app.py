@@ -60,6 +60,8 @@ def create_app(config: Mapping[str, object] | None = None) -> Flask:
     runtime = Runtime(app.config, book, clock=clock)
     runtime.on_swap.append(lambda new: app.config.__setitem__("BOOK", new))
     app.extensions["barta"] = runtime
+    # Each Page's Book, token and name (bot.pages): ``.book(page_id)``, ``.names()``.
+    app.config["PAGES"] = runtime.pages
 
     app.register_blueprint(webhook.bp)
     _register_optional(app)
@@ -68,6 +70,7 @@ def create_app(config: Mapping[str, object] | None = None) -> Flask:
     def healthz():
         db = runtime.db()
         now = runtime.clock()
+        extra = {"pages": runtime.health()} if runtime.pages.active else {}
         return jsonify(
             ok=True,
             mode="offline" if runtime.offline else "online",
@@ -75,6 +78,7 @@ def create_app(config: Mapping[str, object] | None = None) -> Flask:
             outbox=outbox.stats(db, now),
             sender=runtime.sender.state,
             flows=dict(runtime.flows_state),
+            **extra,
         )
 
     app.after_request(security_headers)

@@ -1,5 +1,5 @@
-"""The background work of one process: the engine loop, the sender, the scheduler, and the
-watcher that follows the flows files.
+"""The background work of one process: the engine loop, the sender, the scheduler, the
+watcher that follows the flows files, and the look at the ``pages`` table.
 
 Threads start in ``Runtime.start()``, called by ``serve`` after the app is built — never
 at import, and never before a WSGI server could fork (LIBRARIES.md §4).
@@ -9,6 +9,11 @@ the engine, the scheduler and the workspace (``app.config["BOOK"]``) together; t
 calls it when a saved flows file passes ``check`` and its ``tests:``, and otherwise leaves
 the old flows running and keeps the errors in ``flows_state`` (``/healthz``, the workspace
 banner, the log).
+
+Several Pages (bot.pages): ``pages`` holds each Page's token, Book and Engine; ``engine``
+is BOT_FLOWS' Engine, which hands each conversation to its Page's. The ``pages`` table is
+read again every ``PAGES_POLL`` seconds (2) when it changed, and the Pages' own flows files
+are watched with BOT_FLOWS', each reloaded on its own.
 """
 
 from __future__ import annotations
@@ -27,6 +32,7 @@ from bot.conversation.engine import Engine
 from bot.messenger.graph import Messenger
 from bot.messenger.names import Names
 from bot.messenger.sender import Sender
+from bot.pages import Pages
 from store.db import connect
 from store.dialect import is_pg_url
 
@@ -44,36 +50,55 @@ class Runtime:
         self._swap_lock = threading.Lock()
         self.on_swap: list[Callable[[Any], None]] = []  # app.config["BOOK"] and the like
         self._stamps = self._stat(self._watched(book.files))
+        # the Pages' own flows files: flows path -> stamps of the files it read (and folders)
+        self._page_stamps: dict[str, dict[str, tuple[float, int] | None]] = {}
         self.flows_state: dict[str, Any] = {"ok": True, "loaded_at": _iso(time.time())}
         config["FLOWS_STATE"] = self.flows_state  # the workspace banner reads it
         self.clock = clock
         self.wake_engine = threading.Event()
         self.wake_sender = threading.Event()
+        self.wake_names = threading.Event()
         self.stop = threading.Event()
-        self.engine = Engine(book, app_id=config.get("MESSENGER_APP_ID"), clock=clock)
+        # Names and pictures, looked up off the reply path (online only); the engine says
+        # when one is due and this wakes the worker after the engine's commit.
+        self.names: Names | None = None
+        # Every Page's token, Book and Engine (bot.pages); BOT_FLOWS' Engine is ``engine``.
+        self.pages = Pages(config, book, make_engine=self._make_engine)
+        self.engine = self.pages.default_engine
+        base, app_id = str(config["GRAPH_API_URL"]), config.get("MESSENGER_APP_ID")
+        self._connect = lambda token: Messenger(base, token, app_id)
         token = config.get("MESSENGER_PAGE_TOKEN")
         factory = None
         if token:
-            base, app_id = str(config["GRAPH_API_URL"]), config.get("MESSENGER_APP_ID")
             factory = lambda: Messenger(base, str(token), app_id)  # noqa: E731
         self.sender = Sender(
             self.db_path,
             factory,
+            tokens=self.pages.token,
+            connect=self._connect,
             wake=self.wake_sender,
             clock=clock,
             backoff=float(config.get("SENDER_BACKOFF", 2.0)),
             threads=int(config.get("SENDER_THREADS", 8)),
         )
-        self.scheduler: Any = None  # set by bot.scheduler when follow-ups are configured
-        # Names and pictures, looked up off the reply path (online only); the engine says
-        # when one is due and this wakes the worker after the engine's commit.
-        self.wake_names = threading.Event()
-        self.names: Names | None = None
-        if factory is not None:
-            self.names = Names(self.db_path, factory, wake=self.wake_names, clock=clock)
-            self.engine.wants_name = self.wake_names.set
+        self.scheduler: Any = None  # set by need_scheduler when a Book has follow-ups
         self._local = threading.local()
         self._threads: list[threading.Thread] = []
+        db = connect(self.db_path)
+        try:
+            # The Pages added so far, their flows loaded as BOT_FLOWS' are at startup
+            # (checked; their tests: are played when the files change while running).
+            self.pages.refresh(db, tests=False)
+        finally:
+            db.close()
+        self._watch_from_now()
+        self._rewire()
+
+    def _make_engine(self, book) -> Engine:
+        engine = Engine(book, app_id=self.config.get("MESSENGER_APP_ID"), clock=self.clock)
+        if self.names is not None:
+            engine.wants_name = self.wake_names.set
+        return engine
 
     def db(self) -> sqlite_utils.Database:
         """This thread's connection to the database."""
@@ -84,7 +109,8 @@ class Runtime:
 
     @property
     def book(self):
-        """The book in force (swapped as a whole by ``use``)."""
+        """BOT_FLOWS' book in force (swapped as a whole by ``use``); a Page's own is
+        ``pages.book(page_id)``."""
         return self._book
 
     def use(self, book) -> None:
@@ -93,33 +119,91 @@ class Runtime:
         A customer mid-flow goes on: the engine keeps their flow and step by id, and restarts
         a flow whose pending step is gone (bot.conversation.decide).
         """
+        self.pages.use_default(book)
+        self._rewire()
+
+    def _rewire(self) -> None:
+        """After a change of Pages or Books: the engines' routes, the default Book and
+        Engine, the scheduler, the names worker and the workspace's Book, at once."""
+        pages = self.pages
+        with self._swap_lock:
+            router = pages if pages.active else None  # one Page: no routing at all
+            if self.names is None and pages.online:
+                self._start_names()
+            for engine in pages.engines():
+                engine.pages = router
+                if self.names is not None:
+                    engine.wants_name = self.wake_names.set
+            self._book = pages.default_book
+            self.engine = pages.default_engine
+            self.sender.online = pages.online
+            self.need_scheduler()
+            for hook in self.on_swap:
+                hook(self._book)
+
+    def need_scheduler(self) -> None:
+        """A follow-up scheduler when any Book in use has ``followups:``; once there, it
+        follows the Books as they change (its thread runs on)."""
         from bot.conversation.scheduler import Scheduler
 
-        engine = Engine(book, app_id=self.config.get("MESSENGER_APP_ID"), clock=self.clock)
-        if self.names is not None:
-            engine.wants_name = self.wake_names.set  # as __init__ wires the first engine
-        with self._swap_lock:
-            self._book = book
-            self.engine = engine
-            if self.scheduler is not None or book.followups:
-                fresh = Scheduler(
-                    book,
-                    self.db_path,
-                    clock=self.clock,
-                    wake=self.wake_sender,
-                    interval=float(self.config.get("SCHEDULER_INTERVAL", 30.0)),
-                )
-                if self.scheduler is None:
-                    self.scheduler = fresh
-                    if self._threads:
-                        self._thread("scheduler", lambda: fresh.run(self.stop))
-                else:  # its thread runs on: give it the new book's rules in place
-                    keep = ("db_path", "clock", "wake", "interval", "_local")
-                    for key, value in vars(fresh).items():
-                        if key not in keep:
-                            setattr(self.scheduler, key, value)
-            for hook in self.on_swap:
-                hook(book)
+        if self.scheduler is None and not any(b.followups for b in self.pages.books().values()):
+            return
+        fresh = Scheduler(
+            self._book,
+            self.db_path,
+            clock=self.clock,
+            wake=self.wake_sender,
+            interval=float(self.config.get("SCHEDULER_INTERVAL", 30.0)),
+        )
+        fresh.pages = self.pages if self.pages.active else None
+        if self.scheduler is None:
+            self.scheduler = fresh
+            if self._threads:
+                self._thread("scheduler", lambda: fresh.run(self.stop))
+        else:  # its thread runs on: give it the new books' rules in place
+            keep = ("db_path", "clock", "wake", "interval", "_local")
+            for key, value in vars(fresh).items():
+                if key not in keep:
+                    setattr(self.scheduler, key, value)
+
+    def _start_names(self) -> None:
+        """The names worker, once any Page has a token (never in offline mode)."""
+        # ``factory`` serves only a worker without ``tokens``: the default Page's client
+        factory = self.sender.client_factory or (lambda: self._connect(self.pages.token("") or ""))
+        self.names = Names(
+            self.db_path,
+            factory,
+            wake=self.wake_names,
+            clock=self.clock,
+            tokens=self.pages.token,
+            connect=self._connect,
+        )
+        if self._threads:
+            names = self.names
+            self._thread("names", lambda: names.run(self.stop))
+
+    def refresh_pages(self, db: sqlite_utils.Database | None = None) -> bool:
+        """Read the ``pages`` table again if another process (or ``page add``) changed it."""
+        if not self.pages.refresh(db or self.db()):
+            return False
+        self._rewire()  # a new Page's flows file: the watcher's next look takes it in
+        log.info("Pages: %s", ", ".join(self.pages.names()) or "none added")
+        return True
+
+    def _watch_from_now(self) -> None:
+        """The Pages' flows files as they are at startup: the watcher reloads on changes."""
+        for path, files in self.pages.watched().items():
+            if path not in self._page_stamps:
+                self._page_stamps[path] = self._stat(self._watched(files))
+
+    def pages_loop(self, every: float = 2.0) -> None:
+        """Poll the ``pages`` table (one small query) for Pages added or changed."""
+        db = connect(self.db_path)
+        while not self.stop.wait(every):
+            try:
+                self.refresh_pages(db)
+            except Exception:
+                log.exception("reading the Pages failed; trying again shortly")
 
     # --- following the flows files ---------------------------------------------------
 
@@ -176,6 +260,7 @@ class Runtime:
     def watch_loop(self, every: float = 1.0) -> None:
         """Poll the flows files' mtime and size; reload once a change has settled."""
         changed = False
+        settling: set[str] = set()  # the Pages' flows files that changed at the last look
         while not self.stop.wait(every):
             try:
                 now = self._stat(self._stamps)
@@ -184,12 +269,48 @@ class Runtime:
                 elif changed:
                     changed = False
                     self.reload()
+                settling = self._watch_pages(settling)
             except Exception:
                 log.exception("watching the flows failed; trying again shortly")
 
+    def _watch_pages(self, settling: set[str]) -> set[str]:
+        """One look at the Pages' own flows files: each is reloaded (``check`` and its
+        tests) once its change has settled; one that fails leaves its Pages' Book as it was."""
+        watched = self.pages.watched()
+        for path in set(self._page_stamps) - set(watched):
+            del self._page_stamps[path]
+        still: set[str] = set()
+        reloaded = False
+        for path, files in watched.items():
+            before = self._page_stamps.get(path)
+            if before is None:
+                self._page_stamps[path] = self._stat(self._watched(files))
+                continue
+            now = self._stat(before)
+            if now != before:
+                self._page_stamps[path] = now
+                still.add(path)
+            elif path in settling:
+                self.pages.reload_flows(path)
+                reloaded = True
+                files = self.pages.files.get(path, files)
+                self._page_stamps[path] = self._stat(self._watched(files))
+        if reloaded:
+            self._rewire()
+        return still
+
     @property
     def offline(self) -> bool:
-        return not self.config.get("MESSENGER_PAGE_TOKEN")
+        """No Page has a token: replies are kept, not sent."""
+        return not self.pages.online
+
+    def health(self) -> dict[str, Any]:
+        """Per added Page (for /healthz ``pages``): its flows and whether it sends."""
+        out = self.pages.health()
+        for page_id, page in out.items():
+            online = page["mode"] == "online"
+            page["sender"] = self.sender.page_state(page_id) if online else "offline"
+        return out
 
     def start(self) -> None:
         """Start the engine, sender (and scheduler) threads; they finish what a crash left."""
@@ -211,6 +332,9 @@ class Runtime:
         every = float(self.config.get("FLOWS_POLL", 1.0))
         if self.flows_path and every > 0:
             targets.append(("flows-watch", lambda: self.watch_loop(every)))
+        pages_every = float(self.config.get("PAGES_POLL", 2.0))
+        if pages_every > 0:
+            targets.append(("pages", lambda: self.pages_loop(pages_every)))
         for name, target in targets:
             self._thread(name, target)
 

@@ -87,10 +87,12 @@ def private_sent(
     message_id: str | None,
     text: str | None,
     now: float,
+    page_id: str = "",
 ) -> None:
     """Meta took the private reply and named the commenter (their PSID or IGSID): the
-    comment and the reply join that customer's conversation, the source stays on the lead
-    and the rule's flow waits for their answer."""
+    comment and the reply join that customer's conversation (a new one is ``page_id``'s,
+    the Page whose token sent the reply), the source stays on the lead and the rule's flow
+    waits for their answer."""
     with write_tx(db):
         c = by_outbox(db, outbox_id)
         if c is None:
@@ -99,7 +101,7 @@ def private_sent(
         if psid:
             claim_customer(db, psid, wait=True)  # the engine may be handling them right now
             channel = "instagram" if c["channel"] == "instagram" else "messenger"
-            conv, _new = conversations.get_or_create(db, psid, now, channel)
+            conv, _new = conversations.get_or_create(db, psid, now, channel, page_id)
             if not conv["source"]:
                 conv["source"] = source(c)
             conv["state"][STATE_KEY] = {

@@ -127,6 +127,14 @@ def names_due(db: sqlite_utils.Database, now: float, limit: int = 20) -> list[tu
     return [(r[0], r[1]) for r in rows]
 
 
+def page_of(db: sqlite_utils.Database, conversation_id: int) -> str:
+    """The Page a conversation belongs to ('' : the default Page; also for none)."""
+    row = db.conn.execute(
+        "SELECT page_id FROM conversations WHERE id = ?", (conversation_id,)
+    ).fetchone()
+    return row[0] if row else ""
+
+
 def set_name(
     db: sqlite_utils.Database,
     conversation_id: int,

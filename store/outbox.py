@@ -65,6 +65,25 @@ def due_psids(
     return [p for p, next_at in rows if next_at <= now and p not in busy][:limit]
 
 
+def due_heads(
+    db: sqlite_utils.Database,
+    now: float,
+    busy: Iterable[str] = (),
+    skip_pages: Iterable[str] = (),
+    limit: int = 64,
+) -> list[str]:
+    """Like ``due_psids``, leaving out the customers whose next reply is of a Page in
+    ``skip_pages`` (paused by a rate limit or token trouble: the other Pages go on)."""
+    rows = db.conn.execute(
+        "SELECT psid, next_at, page_id FROM outbox WHERE id IN "
+        "(SELECT min(id) FROM outbox WHERE status = 'pending' GROUP BY psid) "
+        "ORDER BY id",
+    ).fetchall()
+    busy, skip = set(busy), set(skip_pages)
+    return [p for p, next_at, page in rows if next_at <= now and p not in busy
+            and page not in skip][:limit]  # fmt: skip
+
+
 def next_due_at(db: sqlite_utils.Database, after: float = 0.0) -> float | None:
     """When the earliest pending reply that waits past ``after`` may be tried."""
     row = db.conn.execute(
@@ -77,14 +96,15 @@ def head(db: sqlite_utils.Database, psid: str) -> dict | None:
     """The oldest pending reply of one customer."""
     row = db.conn.execute(
         "SELECT id, conversation_id, psid, kind, body, sender, attempts, next_at, endpoint, "
-        "recipient FROM outbox WHERE psid = ? AND status = 'pending' ORDER BY id LIMIT 1",
+        "recipient, page_id FROM outbox WHERE psid = ? AND status = 'pending' "
+        "ORDER BY id LIMIT 1",
         (psid,),
     ).fetchone()
     if row is None:
         return None
     keys = (
         "id", "conversation_id", "psid", "kind", "body", "sender", "attempts", "next_at",
-        "endpoint", "recipient",
+        "endpoint", "recipient", "page_id",
     )  # fmt: skip
     out = dict(zip(keys, row, strict=True))
     out["body"] = json.loads(out["body"])

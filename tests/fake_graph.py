@@ -8,6 +8,10 @@ answer the User Profile API (``GET /<PSID>?fields=…``) and the Page's conversa
 as for apps without Business Asset User Profile Access since 2026) and no thread is found.
 The server starts on the first look at ``url`` (or ``port``): a test that never sends
 never starts it.
+
+Several Pages: ``accept(token)`` makes another Page's token valid (each request records the
+token it came with: ``sent_with``), and ``fail_token`` answers one token's next sends with a
+fixture (a rate limit of one Page while the others go on).
 """
 
 from __future__ import annotations
@@ -47,6 +51,8 @@ def profile_case(name: str) -> dict:
 class FakeGraph:
     def __init__(self, port: int = 0, token: str = "test-page-token", delay: float = 0.0) -> None:
         self.token = token
+        self.tokens: set[str] = {token}  # every Page token the fake accepts
+        self.per_token: dict[str, deque[dict]] = {}  # token -> next responses to its sends
         self.delay = delay
         self.requests: list[dict] = []
         self.script: deque[dict] = deque()  # responses for the next sends, in order
@@ -146,8 +152,10 @@ class FakeGraph:
             if comment_id is not None:
                 record["comment_id"] = comment_id
             target = comment_id or (parts[-2] if len(parts) >= 2 else None)
-            if token != self.token:
+            if token not in self.tokens:
                 response = fixture("error_token_invalid_190")
+            elif self.per_token.get(token):
+                response = self.per_token[token].popleft()
             elif target in self.comment_script and self.comment_script[target]:
                 response = self.comment_script[target].popleft()
             elif comment_id is not None:  # a private reply
@@ -196,7 +204,7 @@ class FakeGraph:
         parts = [p for p in path.split("/") if p]
         with self.lock:
             record = {"path": path, "token": token, "query": q, "at": time.time()}
-            if token != self.token:
+            if token not in self.tokens:
                 response = fixture("error_token_invalid_190")
             elif parts[-1:] == ["conversations"] and "user_id" in q:
                 psid = q["user_id"]
@@ -228,6 +236,26 @@ class FakeGraph:
             people = [{**people[0], "id": psid, "name": name}, people[1]] if name else [people[1]]
             body = {"data": [{"participants": {"data": people}, "id": "t_1"}]}
             self.participants[psid] = {"http_status": 200, "body": body}
+
+    def accept(self, *tokens: str) -> None:
+        """Another Page's token is valid too."""
+        with self.lock:
+            self.tokens.update(tokens)
+
+    def fail_token(self, token: str, name: str, times: int = 1) -> None:
+        """Answer the next ``times`` calls made with ``token`` with fixture ``name``."""
+        with self.lock:
+            self.per_token.setdefault(token, deque()).extend(fixture(name) for _ in range(times))
+
+    def sent_with(self, psid: str | None = None) -> list[tuple[str, str]]:
+        """``(token, text)`` of each message Meta accepted (to ``psid``, or to anyone)."""
+        with self.lock:
+            return [
+                (r["token"], r["body"]["message"].get("text") or "")
+                for r in self.requests
+                if r["status"] == 200 and "message" in r["body"] and "comment_id" not in r
+                and r["path"].endswith("/messages") and (psid is None or r["psid"] == psid)
+            ]  # fmt: skip
 
     def fail_next(self, name: str, times: int = 1, psid: str | None = None) -> None:
         """Answer the next ``times`` sends (to ``psid``, or to anyone) with fixture ``name``."""

@@ -40,32 +40,34 @@ Route: TypeAlias = Callable[[Incoming, list[Action]], bool]
 # Built-ins the framework tries even when the owner did not list them.
 IMPLICIT = ("angry",)
 
-_all: tuple[FlowBook, tuple[Intent, ...]] | None = None
+# Per book, kept while the book is in use: several Pages alternate between their books
+# message by message (bot.pages), so one slot would be rebuilt on almost every message.
+# Keyed by id(book), the book kept beside it so a reused id is never mistaken for it.
+_all: dict[int, tuple[FlowBook, tuple[Intent, ...]]] = {}
+_compiled: dict[int, tuple[FlowBook, tuple[norm.Matcher, ...]]] = {}
+_BOOKS = 64  # more books than this (reloads over weeks): start afresh
 
 
 def all_intents(book: FlowBook) -> tuple[Intent, ...]:
     """The book's intents and the framework's implicit built-ins it does not list."""
-    global _all
-    cached = _all
+    cached = _all.get(id(book))
     if cached is None or cached[0] is not book:
         listed = {i.use for i in book.intents if i.use}
         extra = tuple(builtin_intent(n) for n in IMPLICIT if n not in listed)
-        cached = _all = (book, book.intents + extra)
+        if len(_all) >= _BOOKS:
+            _all.clear()
+        cached = _all[id(book)] = (book, book.intents + extra)
     return cached[1]
-
-
-_compiled: tuple[FlowBook, tuple[norm.Matcher, ...]] | None = None
 
 
 def matchers(book: FlowBook) -> tuple[norm.Matcher, ...]:
     """The book's intent keywords, compiled once (their vocabulary joins fuzzy matching)."""
-    global _compiled
-    cached = _compiled
+    cached = _compiled.get(id(book))
     if cached is None or cached[0] is not book:
-        cached = _compiled = (
-            book,
-            tuple(norm.compile_keywords(list(i.match)) for i in all_intents(book)),
-        )
+        compiled = tuple(norm.compile_keywords(list(i.match)) for i in all_intents(book))
+        if len(_compiled) >= _BOOKS:
+            _compiled.clear()
+        cached = _compiled[id(book)] = (book, compiled)
     return cached[1]
 
 

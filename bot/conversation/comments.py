@@ -66,9 +66,14 @@ def handle(
     ev: Event,
     now: float,
     rng: random.Random | None = None,
+    *,
+    page_id: str = "",
 ) -> str:
     """Store one comment event and queue what its rule says; returns what was done (logs,
-    tests): replying | own | removed | edited | too_old | no_rule | done | hidden."""
+    tests): replying | own | removed | edited | too_old | no_rule | done | hidden.
+
+    ``book`` is the flows of the comment's Page, ``page_id`` that Page ('' : the default
+    Page), whose token sends the replies."""
     x = dict(ev.extra)
     cid = str(x.get("comment_id") or "")
     if not cid:
@@ -115,18 +120,21 @@ def handle(
         body = {"message": {"text": text}}
         values["private_outbox_id"] = outbox.enqueue(
             db, None, ev.psid, body, now, kind=outbox.PRIVATE_REPLY,
-            endpoint="me/messages", recipient={"comment_id": cid},
+            endpoint="me/messages", recipient={"comment_id": cid}, page_id=page_id,
         )  # fmt: skip
     variants = _variants(rule, lang, book.settings.languages[0])
     if variants and not hidden:  # a hidden comment gets no public answer under it
         reply = rng.choice(variants)
         path = f"{cid}/replies" if channel == "instagram" else f"{cid}/comments"
         values["public_outbox_id"] = outbox.enqueue(
-            db, None, ev.psid, {"message": reply}, now, kind=outbox.COMMENT_REPLY, endpoint=path
-        )
+            db, None, ev.psid, {"message": reply}, now, kind=outbox.COMMENT_REPLY, endpoint=path,
+            page_id=page_id,
+        )  # fmt: skip
     if hidden:
         flag = {"hide": True} if channel == "instagram" else {"is_hidden": True}
-        outbox.enqueue(db, None, ev.psid, flag, now, kind=outbox.HIDE, endpoint=cid)
+        outbox.enqueue(
+            db, None, ev.psid, flag, now, kind=outbox.HIDE, endpoint=cid, page_id=page_id
+        )
         values["hidden"] = 1
     if "private_outbox_id" not in values:
         values["status"] = "replied" if "public_outbox_id" in values else "skipped"

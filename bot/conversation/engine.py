@@ -14,7 +14,7 @@ from __future__ import annotations
 import logging
 import time
 from collections.abc import Callable
-from typing import Any
+from typing import Any, Protocol
 from zoneinfo import ZoneInfo
 
 import sqlite_utils
@@ -32,6 +32,14 @@ from store import conversations, inbox, outbox, queue
 from store.db import claim_customer, is_postgres, write_tx
 
 log = logging.getLogger(__name__)
+
+
+class Router(Protocol):
+    """What the engine asks of the Pages (bot.pages.Pages), passed in by the runtime."""
+
+    def engine_for(self, page_id: str) -> Engine: ...
+
+    def page_for_entry(self, entry_id: str) -> str: ...
 
 
 class Engine(Takeover):
@@ -55,6 +63,9 @@ class Engine(Takeover):
         self._single: set[str] = set()  # customers whose events failed: one per transaction
         # Wakes the names worker (set by the runtime when online); never the network here.
         self.wants_name: Callable[[], None] | None = None
+        # Several Pages (bot.pages.Pages, set by the runtime once a Page is added): each
+        # conversation is handled by its Page's Engine. None: one Page, as always.
+        self.pages: Router | None = None  # Writer declares it; Router says what it is
 
     # --- the inbox loop ------------------------------------------------------------------
 
@@ -98,7 +109,7 @@ class Engine(Takeover):
                 now = self.clock()
                 if psid.startswith(comments.INBOX_PREFIX):  # a Page comment: no conversation
                     for _id, _kind, event_json, _attempts in rows:
-                        comments.handle(self.book, db, Event.from_json(event_json), now)
+                        self._comment(db, Event.from_json(event_json), now)
                     inbox.mark_done(db, [r[0] for r in rows], now)
                     return True
                 conv = conversations.by_psid(db, psid)
@@ -111,9 +122,10 @@ class Engine(Takeover):
                     inbox.mark_done(db, [r[0] for r in rows], now)
                     return True
                 if conv is None:  # looked up just above: no second read
-                    conv = conversations.create(db, psid, now)
+                    conv = conversations.create(db, psid, now, page_id=self._page_of(rows))
+                engine = self._engine_of(conv)
                 for _id, _kind, event_json, _attempts in rows:
-                    self.handle(db, conv, Event.from_json(event_json), now)
+                    engine.handle(db, conv, Event.from_json(event_json), now)
                 conversations.save(db, conv, now)
                 inbox.mark_done(db, [r[0] for r in rows], now)
                 name_due = conv["last_customer_at"] is not None and conversations.name_due(
@@ -132,6 +144,24 @@ class Engine(Takeover):
             self.wants_name()  # after the commit: the worker reads what was written
         return True
 
+    def _page_of(self, rows: list) -> str:
+        """The Page a new customer wrote to: that of the first event that creates the
+        conversation, through the Pages' entry ids (Instagram accounts included)."""
+        if self.pages is None:
+            return ""
+        for _id, kind, event_json, _attempts in rows:
+            if kind in CREATES:
+                return self.pages.page_for_entry(Event.from_json(event_json).page_id)
+        return ""
+
+    def _comment(self, db: sqlite_utils.Database, ev: Event, now: float) -> None:
+        """A Page comment, answered with its Page's rules and token."""
+        if self.pages is None:
+            comments.handle(self.book, db, ev, now)
+            return
+        page_id = self.pages.page_for_entry(ev.page_id)
+        comments.handle(self.pages.engine_for(page_id).book, db, ev, now, page_id=page_id)
+
     def _give_up(self, db: sqlite_utils.Database, psid: str) -> None:
         """An event failed for good: apologise once and hand the customer to a human."""
         if psid.startswith(comments.INBOX_PREFIX):
@@ -141,7 +171,7 @@ class Engine(Takeover):
                 claim_customer(db, psid, wait=True)  # PostgreSQL: after the customer's others
                 now = self.clock()
                 conv, _created = conversations.get_or_create(db, psid, now)
-                lang = conv["language"] or self.default_lang
+                lang = conv["language"] or self._engine_of(conv).default_lang
                 if not conv["bot_paused"]:
                     text = _(
                         lang,

@@ -32,6 +32,7 @@ import threading
 import time
 from collections.abc import Callable, Mapping
 from datetime import datetime
+from typing import Any
 from zoneinfo import ZoneInfo
 
 import sqlite_utils
@@ -77,6 +78,29 @@ class Scheduler:
         self.limit = s.followup_limit
         self.rules = tuple(book.followups)
         self._local = threading.local()
+        # Several Pages (bot.pages.Pages: ``book(page_id)``, ``books()``), set by the
+        # runtime: each conversation follows its Page's rules. None: this book's only.
+        self.pages: Any = None
+        self._per_book: dict[int, tuple[FlowBook, Scheduler]] = {}
+
+    def _all_rules(self) -> tuple[Followup, ...]:
+        if self.pages is None:
+            return self.rules
+        return tuple(r for book in self.pages.books().values() for r in book.followups)
+
+    def _for(self, conv: dict) -> Scheduler:
+        """The scheduler of the conversation's Page's book (made once per book)."""
+        book = self.pages.book(conv["page_id"])
+        if book is self.book:
+            return self
+        found = self._per_book.get(id(book))
+        if found is None or found[0] is not book:
+            one = Scheduler(book, self.db_path, clock=self.clock, wake=self.wake,
+                            interval=self.interval)  # fmt: skip
+            if len(self._per_book) > 64:  # old books of reloaded files
+                self._per_book.clear()
+            found = self._per_book[id(book)] = (book, one)
+        return found[1]
 
     def _db(self) -> sqlite_utils.Database:
         db = getattr(self._local, "db", None)
@@ -95,7 +119,8 @@ class Scheduler:
 
     def tick(self, db: sqlite_utils.Database | None = None) -> list[int]:
         """One pass: queue every due follow-up; returns the outbox ids queued."""
-        if not self.rules:
+        rules = self._all_rules()
+        if not rules:
             return []
         db = db or self._db()
         now = self.clock()
@@ -103,13 +128,9 @@ class Scheduler:
             cancelled = followups.cancel_stale(db)
         if cancelled:
             log.info("cancelled %s follow-up(s): the customer wrote again", cancelled)
-        shortest = min(r.after for r in self.rules)
+        shortest = min(r.after for r in rules)
         # Silences older than 7 days are past anything Messenger allows, even to staff.
-        stages = (
-            None
-            if any(not r.stage for r in self.rules)
-            else {r.stage for r in self.rules if r.stage}
-        )
+        stages = None if any(not r.stage for r in rules) else {r.stage for r in rules if r.stage}
         ids = followups.silent(db, stages, now - shortest, now - HUMAN_AGENT_WINDOW)
         queued = []
         for conversation_id in ids:
@@ -140,6 +161,8 @@ class Scheduler:
     def _one(self, db: sqlite_utils.Database, conversation_id: int, now: float) -> int | None:
         # A cheap look first, outside any transaction: most silent leads have nothing due.
         conv = conversations.get(db, conversation_id)
+        if conv is not None and self.pages is not None and (other := self._for(conv)) is not self:
+            return other._one(db, conversation_id, now)  # its Page's rules
         if conv is None or not self._may_write(db, conv) or not self._due(db, conv, now)[0]:
             return None
         if self._waits_for_morning(conv, now):
@@ -227,7 +250,8 @@ class Scheduler:
         first: int | None = None
         for part in bodies.split_text(text) or [text]:
             body = bodies.message({"text": part}, messaging_type="UPDATE")
-            outbox_id = outbox.enqueue(db, conv["id"], conv["psid"], body, now, sender="followup")
+            outbox_id = outbox.enqueue(db, conv["id"], conv["psid"], body, now,
+                                       sender="followup", page_id=conv["page_id"])  # fmt: skip
             conversations.log_message(db, conv["id"], "out", "bot", part, now,
                                       data={"followup": str(rule.id)}, outbox_id=outbox_id)  # fmt: skip
             first = first or outbox_id
@@ -265,14 +289,6 @@ def _same(have, want) -> bool:
 
 
 def init_app(app) -> None:
-    """Give the runtime a scheduler when flows.yaml has follow-ups."""
+    """Give the runtime a scheduler when a Page's flows have follow-ups."""
     runtime = app.extensions["barta"]
-    if not runtime.book.followups:
-        return
-    runtime.scheduler = Scheduler(
-        runtime.book,
-        runtime.db_path,
-        clock=runtime.clock,
-        wake=runtime.wake_sender,
-        interval=float(app.config.get("SCHEDULER_INTERVAL", INTERVAL)),
-    )
+    runtime.need_scheduler()

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import datetime
+from typing import Any
 from zoneinfo import ZoneInfo
 
 import sqlite_utils
@@ -33,6 +34,12 @@ class Writer:
     clock: Callable[[], float]
     default_lang: str
     zone: ZoneInfo
+    pages: Any  # the Pages (bot.conversation.engine.Router) when several answer; else None
+
+    def _engine_of(self, conv: dict) -> Any:
+        """The Engine of the conversation's Page (this one when there is one Page)."""
+        pages = self.pages
+        return self if pages is None else pages.engine_for(conv["page_id"])
 
     def _turn(self, db: sqlite_utils.Database, conv: dict, now: float) -> Turn:
         return Turn.from_conversation(
@@ -147,7 +154,9 @@ class Writer:
         sender: str = "bot",
         author: str | None = None,
     ) -> int:
-        outbox_id = outbox.enqueue(db, conv["id"], conv["psid"], body, now, sender=sender)
+        outbox_id = outbox.enqueue(
+            db, conv["id"], conv["psid"], body, now, sender=sender, page_id=conv["page_id"]
+        )
         conversations.log_message(
             db, conv["id"], "out", sender, text, now, data=data, outbox_id=outbox_id, author=author
         )

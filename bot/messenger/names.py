@@ -58,9 +58,16 @@ class Names:
         clock: Callable[[], float] = time.time,
         page_id: str | None = None,
         gap: float = PARTICIPANTS_GAP,
+        tokens: Callable[[str], str | None] | None = None,
+        connect: Callable[[str], Messenger] | None = None,
     ) -> None:
         self.db_path = db_path
         self.factory = factory
+        # Several Pages (bot.pages): each customer is looked up with their conversation's
+        # Page token (``tokens``; None: that Page is offline), a client per token.
+        self.tokens = tokens if connect is not None else None
+        self.connect = connect
+        self._clients: dict[str, Messenger] = {}
         self.wake = wake
         self.clock = clock
         self.page_id = page_id
@@ -82,6 +89,8 @@ class Names:
             self.wake.wait(IDLE)
         if self._client is not None:
             self._client.close()
+        for client in self._clients.values():
+            client.close()
 
     def work(self, db, stop: threading.Event | None = None) -> int:
         """Look up every due name now; how many were looked up."""
@@ -97,17 +106,41 @@ class Names:
 
     def look_up(self, db, conversation_id: int, psid: str) -> None:
         """One customer's name and picture, kept on the conversation (or why not)."""
-        name, picture, source, error = self.fetch(psid)
+        if self.tokens is None:
+            name, picture, source, error = self.fetch(psid)
+        else:
+            page_id = conversations.page_of(db, conversation_id)
+            client = self._page_client(page_id)
+            if client is None:
+                name, picture, source = None, None, "profile"
+                error = "offline: the Page has no token"
+            else:
+                name, picture, source, error = self.fetch(psid, client, page_id or self.page_id)
         with write_tx(db):
             conversations.set_name(
                 db, conversation_id, name, self.clock(), source=source, picture=picture,
                 error=error,
             )  # fmt: skip
 
-    def fetch(self, psid: str) -> tuple[str | None, str | None, str, str | None]:
+    def _page_client(self, page_id: str) -> Messenger | None:
+        assert self.tokens is not None and self.connect is not None
+        token = self.tokens(page_id)
+        if not token:
+            return None
+        client = self._clients.get(token)
+        if client is None:
+            client = self._clients[token] = self.connect(token)
+        return client
+
+    def fetch(
+        self, psid: str, client: Messenger | None = None, page_id: str | None = None
+    ) -> tuple[str | None, str | None, str, str | None]:
         """``(name, picture, source, error)``: the profile API where it answers, else the
-        conversation's participants; ``error`` when neither gave a name."""
-        client = self._client = self._client or self.factory()
+        conversation's participants; ``error`` when neither gave a name. ``client``: the
+        Page's (default: ``factory``'s); ``page_id``: the Page, left out of participants."""
+        if client is None:
+            client = self._client = self._client or self.factory()
+        page_id = page_id or self.page_id
         errors: list[str] = []
         if self.clock() >= self.profile_closed_until:
             try:
@@ -125,7 +158,7 @@ class Names:
             except requests.RequestException as e:
                 return None, None, "profile", f"profile: {type(e).__name__}"
         try:
-            name = client.participant_name(psid, self.page_id)
+            name = client.participant_name(psid, page_id)
             if self.gap:
                 time.sleep(self.gap)
             if name:

@@ -1,4 +1,10 @@
-"""The outbox worker: due replies → Send API, in order per customer, parallel across them."""
+"""The outbox worker: due replies → Send API, in order per customer, parallel across them.
+
+Each row goes out with its Page's token (``outbox.page_id``; ``tokens`` maps a Page id to
+its token, bot.pages): a client per Page per thread. A Page without a token is offline
+(its rows are kept, as in offline mode) while the others send; a rate limit or a token
+problem pauses that Page alone (MORE.md §7: the limits are per Page).
+"""
 
 from __future__ import annotations
 
@@ -31,6 +37,8 @@ class Sender:
         db_path: str,
         client_factory: Callable[[], graph.Messenger] | None,
         *,
+        tokens: Callable[[str], str | None] | None = None,
+        connect: Callable[[str], graph.Messenger] | None = None,
         wake: threading.Event | None = None,
         threads: int = 8,
         backoff: float = 2.0,
@@ -40,13 +48,20 @@ class Sender:
         self.db_path = db_path
         self._shared = is_pg_url(db_path)  # other processes send from the same outbox
         self.client_factory = client_factory  # None: offline mode, replies are kept
+        # Several Pages: ``tokens(page_id)`` is the row's Page's token (None: that Page is
+        # offline) and ``connect(token)`` its client; without them every row is
+        # ``client_factory``'s.
+        self.tokens = tokens if connect is not None else None
+        self.connect = connect
         self.wake = wake or threading.Event()
         self.threads = threads
         self.backoff = backoff
         self.max_backoff = max_backoff
         self.clock = clock
-        self.paused_until = 0.0  # rate limits and token trouble pause the whole page
-        self.state = "offline" if client_factory is None else "running"
+        # Rate limits and token trouble pause one Page (Page id -> until when)
+        self._paused: dict[str, float] = {}
+        self._stopped: dict[str, str] = {}  # Page id -> "stopped: …" after token trouble
+        self.online = client_factory is not None  # the runtime says when Pages change it
         self._busy: set[str] = set()
         self._again: set[str] = set()  # kicked while a worker had them: look once more
         self._pool: ThreadPoolExecutor | None = None
@@ -63,11 +78,51 @@ class Sender:
             db = self._local.db = connect(self.db_path)
         return db
 
-    def _client(self) -> graph.Messenger:
-        client = getattr(self._local, "client", None)
+    @property
+    def paused_until(self) -> float:
+        """When the last pause of any Page ends (0: none was paused)."""
+        return max(self._paused.values(), default=0.0)
+
+    @property
+    def state(self) -> str:
+        """running | offline | stopped: … (the default Page's trouble first, then any Page's)."""
+        if self._stopped:
+            return self._stopped.get("") or next(iter(self._stopped.values()))
+        return "running" if self.online else "offline"
+
+    def page_state(self, page_id: str) -> str:
+        """One Page's: running, paused until …, or stopped: …"""
+        if page_id in self._stopped:
+            return self._stopped[page_id]
+        if self._paused.get(page_id, 0.0) > self.clock():
+            return "paused"
+        return "running"
+
+    def _pause(self, page_id: str, until: float) -> None:
+        self._paused[page_id] = max(until, self._paused.get(page_id, 0.0))
+
+    def _client(self, page_id: str = "") -> graph.Messenger | None:
+        """This thread's client for the Page (None: the Page has no token, offline)."""
+        if self.tokens is None or self.connect is None:
+            if self.client_factory is None:
+                return None
+            client = getattr(self._local, "client", None)
+            if client is None:
+                client = self._local.client = self.client_factory()
+            return client
+        token = self.tokens(page_id)
+        if not token:
+            return None
+        clients = getattr(self._local, "clients", None)
+        if clients is None:
+            clients = self._local.clients = {}
+        client = clients.get(token)
         if client is None:
-            assert self.client_factory is not None, "the sender is offline"
-            client = self._local.client = self.client_factory()
+            if len(clients) > 256:  # tokens renewed many times over: start afresh
+                for old in clients.values():
+                    old.close()
+                clients.clear()
+            client = clients[token] = self.connect(token)
         return client
 
     def run(self, stop: threading.Event) -> None:
@@ -108,11 +163,15 @@ class Sender:
     def dispatch(self, pool: ThreadPoolExecutor) -> float:
         """Hand every customer with a due reply to a worker; return how long to sleep."""
         now = self.clock()
-        if now < self.paused_until:
-            return min(self.paused_until - now, 5.0)
+        paused = {page for page, until in self._paused.items() if until > now}
+        if "" in paused and self.tokens is None:  # one Page, paused: nothing may go
+            return min(self._paused[""] - now, 5.0)
         db = self._db()
         with self._lock:
-            psids = outbox.due_psids(db, now, busy=self._busy)
+            if paused:  # the paused Pages' customers wait; the other Pages' go
+                psids = outbox.due_heads(db, now, busy=self._busy, skip_pages=paused)
+            else:
+                psids = outbox.due_psids(db, now, busy=self._busy)
             self._busy.update(psids)
         for psid in psids:
             pool.submit(self._deliver_guarded, psid)
@@ -159,18 +218,20 @@ class Sender:
             row = outbox.head(db, psid)
             if row is None:
                 return False
-            if row["next_at"] > now or now < self.paused_until:
+            page = row["page_id"]
+            if row["next_at"] > now or now < self._paused.get(page, 0.0):
                 return True
-            if self.client_factory is None or psid.startswith(SIMULATOR_PREFIX):
+            client = None if psid.startswith(SIMULATOR_PREFIX) else self._client(page)
+            if client is None:  # offline (this Page has no token), or the simulator's
                 outbox.mark_kept(db, row["id"], now)
                 continue
             if row["kind"] in outbox.COMMENT_KINDS:
-                if not self._comment(db, row):
+                if not self._comment(db, row, client):
                     return True
                 continue
             body = dict(row["body"])
             if row["kind"] == "message" and self._channel(db, row) == "instagram":
-                if not self._instagram(db, psid, row):
+                if not self._instagram(db, psid, row, client):
                     return True
                 continue
             if row["kind"] == "message":
@@ -182,7 +243,7 @@ class Sender:
                 # Meta's echo (its metadata settles the row) before another sends it again.
                 outbox.lease(db, row["id"], now + SEND_LEASE)
             try:
-                mid = self._client().send(psid, body)
+                mid = client.send(psid, body)
             except graph.GraphError as e:
                 if not self._failed(db, row, e):
                     return True
@@ -210,7 +271,7 @@ class Sender:
             self._channels[cid] = found
         return found
 
-    def _instagram(self, db, psid: str, row: dict) -> bool:
+    def _instagram(self, db, psid: str, row: dict, client: graph.Messenger) -> bool:
         """An Instagram DM: the body as Instagram takes it (text cut at 1000 bytes into
         parts, cards and buttons it lacks as text); True when the next row may go now."""
         parts = bodies.for_instagram(row["body"])
@@ -221,7 +282,7 @@ class Sender:
                     meta = f"{outbox.METADATA_PREFIX}{row['id']}" if i == len(parts) - 1 else None
                     if meta:
                         part = {**part, "message": {**part["message"], "metadata": meta}}
-                mid = self._client().send(psid, part) or mid
+                mid = client.send(psid, part) or mid
         except graph.GraphError as e:
             return self._failed(db, row, e)
         except requests.RequestException as e:
@@ -230,20 +291,22 @@ class Sender:
         outbox.mark_sent(db, row["id"], mid, self.clock())
         return True
 
-    def _comment(self, db, row: dict) -> bool:
+    def _comment(self, db, row: dict, client: graph.Messenger) -> bool:
         """A private reply, a public comment reply or a hide; True when the next may go."""
         body = dict(row["body"])
         if row["kind"] == outbox.PRIVATE_REPLY:
             body = {"recipient": row["recipient"], **body}
             body["message"] = dict(body["message"], metadata=f"{outbox.METADATA_PREFIX}{row['id']}")
         try:
-            data = self._client().post_once(row["endpoint"] or "me/messages", body)
+            data = client.post_once(row["endpoint"] or "me/messages", body)
         except graph.GraphError as e:
             action = e.action_for(row["kind"])
             log.warning("comment call of outbox row %s failed (%s): %s", row["id"], action, e)
             if action in (graph.RETRY, graph.SLOW, graph.STOP):
                 if action == graph.SLOW:
-                    self.paused_until = self.clock() + min(self.backoff * 4, self.max_backoff)
+                    self._pause(
+                        row["page_id"], self.clock() + min(self.backoff * 4, self.max_backoff)
+                    )
                 self._retry(db, row, str(e), e.code, e.subcode)
                 return False
             outbox.mark_failed(db, row["id"], str(e), e.code, e.subcode)
@@ -260,7 +323,9 @@ class Sender:
             mid = data.get("message_id")
             outbox.mark_sent(db, row["id"], mid, now)
             text = (body.get("message") or {}).get("text")
-            comments.private_sent(db, row["id"], _str(data.get("recipient_id")), mid, text, now)
+            comments.private_sent(
+                db, row["id"], _str(data.get("recipient_id")), mid, text, now, row["page_id"]
+            )
         elif row["kind"] == outbox.COMMENT_REPLY:
             outbox.mark_sent(db, row["id"], _str(data.get("id")), now)
             comments.public_sent(db, row["id"], _str(data.get("id")), body.get("message"), now)
@@ -286,16 +351,23 @@ class Sender:
         if action == graph.RETRY:
             self._retry(db, row, str(e), e.code, e.subcode)
             return False
+        page = row["page_id"]
         if action == graph.SLOW:
-            self.paused_until = self.clock() + min(self.backoff * 4, self.max_backoff)
+            self._pause(page, self.clock() + min(self.backoff * 4, self.max_backoff))
             self._retry(db, row, str(e), e.code, e.subcode)
             return False
         if action == graph.STOP:
             # A dead token fails every send: pause, keep the outbox, tell the operator.
-            self.state = f"stopped: {e}"
-            self.paused_until = self.clock() + 60.0
-            log.error("sending paused: %s. Renew MESSENGER_PAGE_TOKEN; the outbox is kept.", e)
-            outbox.mark_retry(db, row["id"], self.paused_until, str(e), e.code, e.subcode)
+            until = self.clock() + 60.0
+            self._pause(page, until)
+            if page:
+                self._stopped[page] = f"stopped: Page {page}: {e}"
+                log.error("sending for Page %s paused: %s. Renew its token (python app.py "
+                          "page add %s --token …); the outbox is kept.", page, e, page)  # fmt: skip
+            else:
+                self._stopped[page] = f"stopped: {e}"
+                log.error("sending paused: %s. Renew MESSENGER_PAGE_TOKEN; the outbox is kept.", e)
+            outbox.mark_retry(db, row["id"], until, str(e), e.code, e.subcode)
             return False
         outbox.mark_failed(db, row["id"], str(e), e.code, e.subcode)
         if action == graph.WINDOW and row["conversation_id"]:
