@@ -156,6 +156,7 @@ class Pages:
         return self._view.engines.get(self.default_path)
 
     def _path(self, view: _View, page_id: str) -> str:
+        page_id = view.instagram.get(page_id, page_id)  # kept before its Page was linked
         return view.in_force.get(page_id, self.default_path)
 
     def book(self, page_id: str) -> FlowBook:
@@ -172,19 +173,17 @@ class Pages:
     def token(self, page_id: str) -> str | None:
         """The Page's access token; MESSENGER_PAGE_TOKEN for '' and for ids not added;
         None: the Page is offline (its replies are kept, not sent)."""
-        page = self._view.pages.get(page_id)
+        view = self._view
+        page = view.pages.get(view.instagram.get(page_id, page_id))
         if page is None:
             value = self.config.get("MESSENGER_PAGE_TOKEN")
             return str(value) if value else None
         return page.token
 
     def page_for_entry(self, entry_id: str) -> str:
-        """The Page a webhook entry is for: its id when added, the Page an Instagram
-        account id is linked to, else '' (the default Page)."""
-        view = self._view
-        if entry_id in view.pages:
-            return entry_id
-        return view.instagram.get(entry_id, DEFAULT)
+        """The Page a webhook entry is for: the Page an Instagram account id is linked
+        to, else the entry's own id (answered as the default Page until it is added)."""
+        return self._view.instagram.get(entry_id, entry_id)
 
     def get(self, page_id: str) -> Page | None:
         return self._view.pages.get(page_id)

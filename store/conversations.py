@@ -17,6 +17,7 @@ COLUMNS = (
     "page_id",
 )  # fmt: skip
 JSON_COLUMNS = ("answers", "source", "state")
+SIMULATOR_PREFIX = "sim:"  # the simulator's customers: never on a Page, never sent to
 _SELECT = f"SELECT {', '.join(COLUMNS)} FROM conversations"
 # Columns the engine may change; written back in one UPDATE per message. The name is not
 # one: the names worker and staff write it (set_name), never a stale copy of the engine's.
@@ -101,13 +102,21 @@ def set_channel(db: sqlite_utils.Database, conv: dict[str, Any], channel: str) -
         conv["channel"] = channel
 
 
+def set_page(db: sqlite_utils.Database, conv: dict[str, Any], page_id: str) -> None:
+    """The conversation is on Page ``page_id`` (one kept before Barta knew its Page)."""
+    db.conn.execute("UPDATE conversations SET page_id = ? WHERE id = ?", (page_id, conv["id"]))
+    conv["page_id"] = page_id
+
+
 DAY = 86400.0
 
 
 def name_due(conv: dict[str, Any], now: float) -> bool:
     """Should the customer's name be looked up now? Never looked up, or a day since (a
     failure too), unless staff set it."""
-    if conv.get("name_source") in ("staff", "simulator") or conv["psid"].startswith("sim:"):
+    if conv.get("name_source") in ("staff", "simulator") or conv["psid"].startswith(
+        SIMULATOR_PREFIX
+    ):
         return False
     checked = conv.get("name_checked_at")
     return checked is None or now - checked >= DAY

@@ -123,7 +123,12 @@ class Engine(Takeover):
                     return True
                 if conv is None:  # looked up just above: no second read
                     conv = conversations.create(db, psid, now, page_id=self._page_of(rows))
-                engine = self._engine_of(conv)
+                elif not conv["page_id"] and not psid.startswith(conversations.SIMULATOR_PREFIX):
+                    # written before Barta knew Pages: the Page it is on, from now on
+                    page_id = self._page_of(rows)
+                    if page_id:
+                        conversations.set_page(db, conv, page_id)
+                engine = self.engine_of(conv)
                 for _id, _kind, event_json, _attempts in rows:
                     engine.handle(db, conv, Event.from_json(event_json), now)
                 conversations.save(db, conv, now)
@@ -145,13 +150,16 @@ class Engine(Takeover):
         return True
 
     def _page_of(self, rows: list) -> str:
-        """The Page a new customer wrote to: that of the first event that creates the
-        conversation, through the Pages' entry ids (Instagram accounts included)."""
-        if self.pages is None:
-            return ""
+        """The Page a customer wrote to: that of their first event that creates a
+        conversation, through the Pages' entry ids (an Instagram account's Page).
+
+        Meta's own id even when the Page was never added (``page add``): it is answered by
+        the default flows and token, and by its own as soon as it is added.
+        """
         for _id, kind, event_json, _attempts in rows:
             if kind in CREATES:
-                return self.pages.page_for_entry(Event.from_json(event_json).page_id)
+                entry = Event.from_json(event_json).page_id
+                return entry if self.pages is None else self.pages.page_for_entry(entry)
         return ""
 
     def _comment(self, db: sqlite_utils.Database, ev: Event, now: float) -> None:
@@ -171,7 +179,7 @@ class Engine(Takeover):
                 claim_customer(db, psid, wait=True)  # PostgreSQL: after the customer's others
                 now = self.clock()
                 conv, _created = conversations.get_or_create(db, psid, now)
-                lang = conv["language"] or self._engine_of(conv).default_lang
+                lang = conv["language"] or self.engine_of(conv).default_lang
                 if not conv["bot_paused"]:
                     text = _(
                         lang,

@@ -53,7 +53,7 @@ class Takeover(Writer):
             conversations.lock(db, conversation_id)  # staff, engine: one at a time
             now = self.clock()
             conv = self._load(db, conversation_id)
-            engine = self._engine_of(conv)  # the stages of the conversation's Page
+            engine = self.engine_of(conv)  # the stages of the conversation's Page
             if stage == conv["stage"]:
                 raise StageError(conv["stage"], stage, engine.machine.legal_moves(conv["stage"]))
             engine._move(db, conv, stage, f"staff {by}", now)
@@ -132,7 +132,7 @@ class Takeover(Writer):
             ok = queue.close(db, handoff_id, status, now)
             if ok:
                 conv = self._load(db, item["conversation_id"])
-                self._engine_of(conv)._resume(db, conv, now, ask=ask)
+                self.engine_of(conv)._resume(db, conv, now, ask=ask)
                 conversations.save(db, conv, now)
         return ok
 

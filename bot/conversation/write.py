@@ -36,7 +36,7 @@ class Writer:
     zone: ZoneInfo
     pages: Any  # the Pages (bot.conversation.engine.Router) when several answer; else None
 
-    def _engine_of(self, conv: dict) -> Any:
+    def engine_of(self, conv: dict) -> Any:
         """The Engine of the conversation's Page (this one when there is one Page)."""
         pages = self.pages
         return self if pages is None else pages.engine_for(conv["page_id"])

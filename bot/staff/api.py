@@ -129,7 +129,7 @@ def reply(cid: int):
 def stage(cid: int):
     rt = runtime()
     conv = actions.move_stage(rt, cid, _body().get("stage"), _me())
-    legal = rt.engine.machine.legal_moves(conv["stage"])
+    legal = rt.engine.engine_of(conv).machine.legal_moves(conv["stage"])  # its Page's stages
     return {"ok": True, "id": cid, "stage": conv["stage"], "legal": legal}
 
 

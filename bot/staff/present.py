@@ -159,7 +159,7 @@ def conversation_json(db: sqlite_utils.Database, conv: dict) -> dict[str, Any]:
         "notes": [{**n, "at": iso(n["at"])} for n in conversations.notes(db, cid)],
         "messages": [_message_json(m) for m in conversations.messages(db, cid)],
         "stage_history": [{**h, "at": iso(h["at"])} for h in history],
-        "legal_stages": rt.engine.machine.legal_moves(conv["stage"]),
+        "legal_stages": rt.engine.engine_of(conv).machine.legal_moves(conv["stage"]),
         "handoff": handoff and {**handoff, **{k: iso(handoff[k]) for k in _HANDOFF_TIMES}},
         "reply_window": reply_window(conv, rt.clock()),
         "created_at": iso(conv["created_at"]),

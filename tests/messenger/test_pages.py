@@ -15,7 +15,7 @@ import pytest
 from bot.errors import FlowError, NotFound
 from bot.pages import profile_for, resolve_flows
 from store import conversations, outbox, pages
-from store.db import connect, migrate
+from store.db import connect, migrate, write_tx
 from tests.conftest import PAGE_TOKEN, Clock, post_webhook
 
 PAGE_A = "105500000000000001"
@@ -148,7 +148,8 @@ def test_two_pages_answer_each_with_their_own_flows_and_token(deployment, graph)
     db = rt.db()
     assert conversations.by_psid(db, "7100000000000001")["page_id"] == PAGE_A
     assert conversations.by_psid(db, "7100000000000002")["page_id"] == PAGE_B
-    assert conversations.by_psid(db, "7100000000000003")["page_id"] == ""
+    # Meta's id is kept: the day that Page is added, its own flows and token answer it
+    assert conversations.by_psid(db, "7100000000000003")["page_id"] == UNKNOWN
 
     # the next message goes on in its own Page's flows
     post(app, entry(PAGE_B, "7100000000000002", "a saree", 4))
@@ -357,7 +358,31 @@ def test_one_page_alone_is_as_before(make_app, graph):
     post(app, entry("105511223344556", "7900000000000001", "hello", 1))
     assert graph.wait_for(lambda: graph.sent_with("7900000000000001"))
     assert graph.sent_with("7900000000000001")[0][0] == PAGE_TOKEN
-    assert conversations.by_psid(rt.db(), "7900000000000001")["page_id"] == ""
+    assert conversations.by_psid(rt.db(), "7900000000000001")["page_id"] == "105511223344556"
+
+
+def test_the_one_page_added_by_its_id_takes_its_customers_along(make_app, graph, bot_db, tmp_path):
+    """A shop ran on MESSENGER_PAGE_TOKEN alone, then adds that Page (and a second one):
+    its customers, those from before Pages too, go on with the Page's own flows and token."""
+    graph.accept(TOKEN_A)
+    app = make_app(DEFAULT, start=True, PAGES_POLL=0.1)
+    rt = app.extensions["barta"]
+    post(app, entry(PAGE_A, "7910000000000001", "hello", 1))
+    assert graph.wait_for(lambda: graph.sent_with("7910000000000001"))
+    db = connect(bot_db)
+    with write_tx(db):  # a customer kept before Barta knew Pages
+        conversations.create(db, "7910000000000002", 1.0)
+    _save(tmp_path / "shops" / "a.yaml", shop("Shop A"))
+    pages.add(db, PAGE_A, time.time(), token=TOKEN_A, name="Shop A", flows="shops/a.yaml")
+    _wait(lambda: rt.pages.get(PAGE_A) is not None)
+    post(app, entry(PAGE_A, "7910000000000001", "hello again", 2))
+    post(app, entry(PAGE_A, "7910000000000002", "hello", 3))
+    assert graph.wait_for(lambda: graph.sent_with("7910000000000002"))
+    assert graph.wait_for(lambda: len(graph.sent_with("7910000000000001")) == 2)
+    assert graph.sent_with("7910000000000001")[-1][0] == TOKEN_A
+    assert graph.sent_with("7910000000000002")[0][0] == TOKEN_A
+    assert conversations.by_psid(db, "7910000000000002")["page_id"] == PAGE_A
+    db.close()
 
 
 # --- the registry on its own -----------------------------------------------------------
