@@ -186,6 +186,8 @@ def test_the_conversation_page_has_the_lead_card_canned_replies_and_legal_stages
     assert 'data-text="বিকাশ বা নগদে পেমেন্ট করা যাবে।"' in page
     # the answer as the question and the chosen label, not need: saree
     assert "What are you looking for?" in page and "<dd>Saree</dd>" in page and "Score" in page
+    # the question keeps its own "?" and gets no colon after it
+    assert '<dt class="asked">What are you looking for?</dt>' in page
     buttons = re.findall(r'<button name="stage" value="([a-z_]+)"', page)
     assert buttons == ["qualified", "proposal", "negotiation", "converted", "post_sales", "lost"]
     owner.post(f"/staff/c/{conv['id']}/stage", data={"stage": "converted"})

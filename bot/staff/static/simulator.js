@@ -139,7 +139,8 @@
     }
     rows.forEach(function (r) {
       var row = el("div");
-      row.appendChild(el("dt", null, r.question));
+      // a question that ends in its own ? or । takes no colon after it (staff.css)
+      row.appendChild(el("dt", /[?।:!]$/.test(r.question) ? "asked" : null, r.question));
       var dd = el("dd");
       if (r.tel && /^tel:\+?[0-9]+$/.test(r.tel)) {
         var a = el("a", null, r.answer);
