@@ -101,6 +101,11 @@ class Sender:
     def _pause(self, page_id: str, until: float) -> None:
         self._paused[page_id] = max(until, self._paused.get(page_id, 0.0))
 
+    def _page(self, row: dict) -> str:
+        """Whose pause a row waits on: its Page when Pages are added; with one Page, every
+        row is MESSENGER_PAGE_TOKEN's ('', whatever Page id its conversation keeps)."""
+        return row["page_id"] if self.tokens is not None else ""
+
     def _client(self, page_id: str = "") -> graph.Messenger | None:
         """This thread's client for the Page (None: the Page has no token, offline)."""
         if self.tokens is None or self.connect is None:
@@ -218,7 +223,7 @@ class Sender:
             row = outbox.head(db, psid)
             if row is None:
                 return False
-            page = row["page_id"]
+            page = self._page(row)
             if row["next_at"] > now or now < self._paused.get(page, 0.0):
                 return True
             client = None if psid.startswith(SIMULATOR_PREFIX) else self._client(page)
@@ -254,6 +259,9 @@ class Sender:
                 self._retry(db, row, f"network: {type(e).__name__}: {e}")
                 return True
             outbox.mark_sent(db, row["id"], mid, self.clock())
+            if page in self._stopped:  # the token was renewed: the Page sends again
+                log.info("sending for Page %s works again", page or "of MESSENGER_PAGE_TOKEN")
+                del self._stopped[page]
 
     def _channel(self, db, row: dict) -> str:
         """The row's conversation's channel (cached: it is set before its first reply is
@@ -305,7 +313,7 @@ class Sender:
             if action in (graph.RETRY, graph.SLOW, graph.STOP):
                 if action == graph.SLOW:
                     self._pause(
-                        row["page_id"], self.clock() + min(self.backoff * 4, self.max_backoff)
+                        self._page(row), self.clock() + min(self.backoff * 4, self.max_backoff)
                     )
                 self._retry(db, row, str(e), e.code, e.subcode)
                 return False
@@ -351,7 +359,7 @@ class Sender:
         if action == graph.RETRY:
             self._retry(db, row, str(e), e.code, e.subcode)
             return False
-        page = row["page_id"]
+        page = self._page(row)
         if action == graph.SLOW:
             self._pause(page, self.clock() + min(self.backoff * 4, self.max_backoff))
             self._retry(db, row, str(e), e.code, e.subcode)

@@ -206,6 +206,14 @@ def test_a_dead_token_stops_its_page_only(deployment, graph, clock):
     kept = db.execute("SELECT status, page_id FROM outbox WHERE psid = '7300000000000002'")
     assert kept.fetchall() == [("pending", PAGE_B)]
 
+    # the owner renews the token (page add … --token): the kept reply goes, the Page runs
+    pages.add(db, PAGE_B, clock.now, token=TOKEN_C)
+    rt.refresh_pages()
+    clock.advance(61)
+    deliver(rt)
+    assert graph.sent_with("7300000000000002")[0][0] == TOKEN_C
+    assert rt.sender.page_state(PAGE_B) == "running"
+
 
 def test_a_page_added_while_the_server_runs_is_picked_up(deployment, graph, bot_db, tmp_path):
     app = deployment(start=True, PAGES_POLL=0.1)
