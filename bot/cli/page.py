@@ -163,11 +163,16 @@ def page_list() -> None:
     for p in found:
         click.echo(
             f"{p['page_id']}\t{p['name'] or '-'}\tflows {p['flows'] or 'BOT_FLOWS'}\t"
-            f"token {mask(p['token'])}\t{counts.get(p['page_id'], 0)} conversation(s)"
+            f"token {mask(p['token'])}\t"
+            f"{counts.get(p['page_id'], 0) + counts.get(p['instagram_id'], 0)} conversation(s)"
             + (f"\tinstagram {p['instagram_id']}" if p["instagram_id"] else "")
         )
-    if counts.get(""):
-        click.echo(f"(MESSENGER_PAGE_TOKEN's Page)\t{counts['']} conversation(s)")
+    # Conversations of Pages not added (kept before Pages, or Meta's id of the one Page of
+    # MESSENGER_PAGE_TOKEN): answered with MESSENGER_PAGE_TOKEN and BOT_FLOWS.
+    added = {p["page_id"] for p in found} | {p["instagram_id"] for p in found}
+    rest = sum(n for page_id, n in counts.items() if page_id not in added)
+    if rest:
+        click.echo(f"(MESSENGER_PAGE_TOKEN's Page)\t{rest} conversation(s)")
 
 
 @page.command("remove")

@@ -82,6 +82,8 @@ def test_add_list_update_and_remove_a_page(shop):
     with write_tx(db):
         conversations.create(db, "7012345678901234", 1.0, page_id=PAGE_B)
         conversations.create(db, "7012345678905555", 1.0)
+        # Meta's id of a Page not added: MESSENGER_PAGE_TOKEN's too
+        conversations.create(db, "7012345678906666", 1.0, page_id="105511223344556")
     db.close()
 
     listed = shop("page", "list")
@@ -89,7 +91,7 @@ def test_add_list_update_and_remove_a_page(shop):
     line = next(x for x in listed.output.splitlines() if x.startswith(PAGE_B))
     assert "Amar Dokan" in line and "shops/b.yaml" in line and "1 conversation" in line
     assert "EAA…x9Q1" in line and TOKEN_B not in listed.output
-    assert "MESSENGER_PAGE_TOKEN's Page" in listed.output
+    assert "(MESSENGER_PAGE_TOKEN's Page)\t2 conversation(s)" in listed.output
 
     # a second add changes only what it is given; the token may come from standard input
     again = shop("page", "add", PAGE_B, "--token", "-", input="EAAnewtoken1234567890\n")
