@@ -294,9 +294,11 @@ def fmt_wait(seconds: float | None) -> str:
     if minutes < 60:
         text = _("{m} min", m=minutes)
     elif minutes < 24 * 60:
-        text = _("{h} h {m} min", h=minutes // 60, m=minutes % 60)
+        h, m = divmod(minutes, 60)
+        text = _("{h} h {m} min", h=h, m=m) if m else _("{h} h", h=h)  # "3 h", not "3 h 0 min"
     else:
-        text = _("{d} d {h} h", d=minutes // 1440, h=(minutes % 1440) // 60)
+        d, h = minutes // 1440, (minutes % 1440) // 60
+        text = _("{d} d {h} h", d=d, h=h) if h else _("{d} d", d=d)
     return i18n.bn_digits(text) if ui_lang() == "bn" else text
 
 

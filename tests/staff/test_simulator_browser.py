@@ -125,7 +125,7 @@ def test_on_a_phone_the_offers_follow_the_customer_and_the_panel_reads_as_words(
 
     # "3 hours later": the clock and its offset in Bangla too.
     page.click("#sim-later-3")
-    expect(page.locator("#sim-offset")).to_have_text("(+৩ ঘণ্টা ০ মিনিট)")
+    expect(page.locator("#sim-offset")).to_have_text("(+৩ ঘণ্টা)")
     fits(page)
     assert axe_problems(page) == []
     page.screenshot(path=str(shots / "simulator-phone.png"), full_page=True)

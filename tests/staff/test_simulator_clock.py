@@ -80,7 +80,7 @@ def test_three_hours_later_shows_the_follow_up_and_moves_only_this_clock(app, no
     assert NUDGE_BN not in replies(client)
     moved = client.post("/simulator/later", json={"hours": 1}).get_json()
     assert moved["followups"] == 1 and moved["clock"] == "শনিবার, ২ জানুয়ারি, বিকেল ৩:০০"
-    assert moved["offset_text"] == "+৩ ঘণ্টা ০ মিনিট"
+    assert moved["offset_text"] == "+৩ ঘণ্টা"
     assert replies(client)[-1] == NUDGE_BN
     rt = app.extensions["barta"]
     assert rt.clock() == noon.now  # the server's clock never moved
@@ -98,9 +98,9 @@ def test_the_clock_reads_in_the_workspace_language(app):
     client.get("/simulator")
     assert client.get("/simulator/poll").get_json()["clock"] == "Saturday, 2 Jan, 12:00 PM"
     moved = client.post("/simulator/later", json={"hours": 24}).get_json()
-    assert moved["clock"] == "Sunday, 3 Jan, 12:00 PM" and moved["offset_text"] == "+1 d 0 h"
+    assert moved["clock"] == "Sunday, 3 Jan, 12:00 PM" and moved["offset_text"] == "+1 d"
     page = client.get("/simulator").text
-    assert "Sunday, 3 Jan, 12:00 PM" in page and "(+1 d 0 h)" in page
+    assert "Sunday, 3 Jan, 12:00 PM" in page and "(+1 d)" in page
 
 
 def test_the_clock_refuses_nonsense(app):
