@@ -1,3 +1,4 @@
+# ruff: noqa: F811  (the browser fixtures, imported, are parameters here)
 """Customers' profile pictures in the workspace: ``GET /staff/c/<id>/picture`` serves the
 kept bytes to logged-in staff who may see the conversation, the queue, the inbox and the
 conversation page show it (never Meta's expiring link), the JSON API's ``picture`` names
@@ -10,8 +11,12 @@ import pytest
 from bot.app import CONTENT_SECURITY_POLICY
 from store import conversations, pages, pictures
 from store.db import write_tx
+from tests.conftest import Customer
 from tests.fake_graph import PNG
-from tests.staff.test_pages import PAGE_A, PAGE_B, account, browser, lead
+from tests.staff.test_browser import browser, live, log_in  # noqa: F401  (fixtures)
+from tests.staff.test_pages import PAGE_A, PAGE_B, account, lead
+from tests.staff.test_pages import browser as logged_in
+from tests.staff.test_workspace_browser import LAPTOP, axe_problems
 
 META = "https://platform-lookaside.fbsbx.com/platform/profilepic/?psid=1&ext=1&hash=x"
 GIF = b"GIF89a\x01\x00\x01\x00\x80\x00\x00\xff\xff\xff\x00\x00\x00!\xf9\x04\x01\x00\x00\x00\x00,"
@@ -61,7 +66,7 @@ def test_the_picture_needs_a_login(shop):
 
 def test_the_picture_is_served_with_its_type_and_cache_headers(shop):
     app, ids = shop
-    client = browser(app, "rina")
+    client = logged_in(app, "rina")
     resp = client.get(f"/staff/c/{ids['a']}/picture")
     assert resp.status_code == 200 and resp.data == PNG
     assert resp.headers["Content-Type"] == "image/png"
@@ -76,7 +81,7 @@ def test_the_picture_is_served_with_its_type_and_cache_headers(shop):
 
 def test_an_unchanged_picture_is_a_304_and_a_new_one_a_new_etag(shop):
     app, ids = shop
-    client = browser(app, "rina")
+    client = logged_in(app, "rina")
     url = f"/staff/c/{ids['a']}/picture"
     etag = client.get(url).headers["ETag"]
     same = client.get(url, headers={"If-None-Match": etag})
@@ -91,7 +96,7 @@ def test_an_unchanged_picture_is_a_304_and_a_new_one_a_new_etag(shop):
 
 def test_no_picture_kept_is_a_404(shop):
     app, ids = shop
-    client = browser(app, "rina")
+    client = logged_in(app, "rina")
     assert client.get(f"/staff/c/{ids['main']}/picture").status_code == 404  # Meta's link only
     assert client.get("/staff/c/99999/picture").status_code == 404
     assert client.get("/staff/c/nope/picture").status_code == 404
@@ -100,7 +105,7 @@ def test_no_picture_kept_is_a_404(shop):
 def test_an_account_limited_to_a_page_gets_no_other_page_s_picture(shop):
     app, ids = shop
     account(app, "karim", limit=[PAGE_B])
-    client = browser(app, "karim")
+    client = logged_in(app, "karim")
     assert client.get(f"/staff/c/{ids['b']}/picture").data == GIF
     mine = client.get(f"/staff/c/{ids['a']}/picture")
     assert mine.status_code == 404 and mine.data != PNG
@@ -109,7 +114,7 @@ def test_an_account_limited_to_a_page_gets_no_other_page_s_picture(shop):
 
 def test_the_workspace_shows_the_kept_picture_never_meta_s_link(shop):
     app, ids = shop
-    client = browser(app, "rina")
+    client = logged_in(app, "rina")
     for path in ("/staff/queue", "/staff/queue?show=all", "/staff/queue.json"):
         resp = client.get(path)
         html = resp.get_json()["html"] if path.endswith(".json") else resp.get_data(as_text=True)
@@ -139,10 +144,35 @@ def test_the_api_s_picture_is_the_workspace_s_address(shop):
 
 def test_the_csp_allows_pictures_from_barta_itself(shop):
     app, ids = shop
-    client = browser(app, "rina")
+    client = logged_in(app, "rina")
     for path in ("/staff/queue", f"/staff/c/{ids['a']}", f"/staff/c/{ids['a']}/picture"):
         assert client.get(path).headers["Content-Security-Policy"] == CONTENT_SECURITY_POLICY
     img_src = next(p for p in CONTENT_SECURITY_POLICY.split("; ") if p.startswith("img-src"))
     # 'self': the kept pictures; https: only for pictures inside messages (attachments and
     # the bot's image replies), which the conversation page and the simulator show
     assert img_src.split() == ["img-src", "'self'", "https:", "data:"]
+
+
+# --- in a real browser ------------------------------------------------------------------
+
+
+@pytest.mark.browser
+def test_the_kept_picture_shows_in_chromium_under_the_csp(live, browser):
+    base = live.base_url
+    customer = Customer(live, "7700000000000009")
+    customer.says("মানুষের সাথে কথা বলতে চাই")
+    cid = customer.conversation()["id"]
+    keep(live, cid)
+    context = browser.new_context(viewport=LAPTOP)
+    page = context.new_page()
+    refused: list[str] = []  # Chromium says so in the console when the CSP blocks a picture
+    page.on("console", lambda m: refused.append(m.text))
+    log_in(page, base)
+    for url in ("/staff/queue", "/staff/queue?show=all", f"/staff/c/{cid}"):
+        page.goto(base + url)
+        img = page.locator(f'img.avatar-pic[src="/staff/c/{cid}/picture"]').first
+        img.wait_for()
+        assert img.evaluate("i => i.decode().then(() => i.naturalWidth)") == 1, url
+        assert axe_problems(page) == [], url
+    assert [m for m in refused if "Content Security Policy" in m] == []
+    context.close()
