@@ -88,7 +88,10 @@ def create_app(config: Mapping[str, object] | None = None) -> Flask:
 
 
 # Scripts and styles only from Barta's own static files (no inline script or style
-# attribute anywhere in the templates); pictures from Messenger's CDN (https) are allowed.
+# attribute anywhere in the templates). Customers' profile pictures come from Barta itself
+# (/staff/c/<id>/picture); img-src still allows https: for the pictures inside messages
+# (a customer's attachments and the bot's image replies on the conversation page and in
+# the simulator), which are Meta's links or the shop's.
 CONTENT_SECURITY_POLICY = (
     "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' https: data:; "
     "connect-src 'self'; object-src 'none'; base-uri 'none'; form-action 'self'; "

@@ -74,11 +74,13 @@ _DDL = [
     ),
     (re.compile(r"\bINTEGER\b", re.I), "BIGINT"),
     (re.compile(r"\bREAL\b", re.I), "DOUBLE PRECISION"),  # PostgreSQL's REAL is 4 bytes
+    (re.compile(r"\bBLOB\b", re.I), "BYTEA"),
 ]
 
 
 def ddl(statement: str) -> str:
-    """A migration's CREATE/ALTER in PostgreSQL's types (epoch seconds need 8-byte floats)."""
+    """A migration's CREATE/ALTER in PostgreSQL's types (epoch seconds need 8-byte floats;
+    bytes are BYTEA)."""
     for pattern, repl in _DDL:
         statement = pattern.sub(repl, statement)
     return statement

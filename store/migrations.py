@@ -324,3 +324,22 @@ def m008_login_failures(db: sqlite_utils.Database) -> None:
         CREATE INDEX login_failures_at ON login_failures(at)
         """,
     )
+
+
+@migrations()
+def m009_pictures(db: sqlite_utils.Database) -> None:
+    """Customers' profile pictures kept as bytes (Meta's picture links expire within days),
+    in the database so that every server of a deployment can show them."""
+    _run(
+        db,
+        """
+        CREATE TABLE pictures (
+            -- NOT NULL: no identity column on PostgreSQL, the id is the conversation's
+            conversation_id INTEGER NOT NULL PRIMARY KEY REFERENCES conversations(id),
+            content_type TEXT NOT NULL,     -- image/jpeg | image/png | image/webp | image/gif
+            data BLOB NOT NULL,             -- at most store.pictures.LIMIT bytes
+            etag TEXT NOT NULL,             -- a hash of data: the HTTP ETag
+            fetched_at REAL NOT NULL
+        )
+        """,
+    )

@@ -12,6 +12,12 @@ never starts it.
 Several Pages: ``accept(token)`` makes another Page's token valid (each request records the
 token it came with: ``sent_with``), and ``fail_token`` answers one token's next sends with a
 fixture (a rate limit of one Page while the others go on).
+
+Profile pictures: a profile answer's ``profile_pic`` is rewritten to this server
+(``/lookaside/<PSID>``, which redirects to ``/pictures/<PSID>`` as Meta's platform-lookaside
+links redirect to the CDN), so no test reaches Meta; ``/pictures/<PSID>`` serves a small
+PNG, or what ``picture_is`` says (too large, not an image, a failure). The picture GETs are
+recorded in ``picture_gets``.
 """
 
 from __future__ import annotations
@@ -39,6 +45,13 @@ COMMENTER_PSID = "7012345678901234"  # the PSID of private_reply_success_respons
 def more_fixture(name: str) -> dict:
     """A response of fixtures/messenger/more/: {"http_status": N, "body": {...}}."""
     return json.loads((FIXTURES / "more" / f"{name}.json").read_text("utf-8"))
+
+
+# The smallest PNG: one transparent pixel.
+PNG = bytes.fromhex(
+    "89504e470d0a1a0a0000000d4948445200000001000000010806000000"
+    "1f15c4890000000b49444154789c6360000200000500017a5eab3f0000000049454e44ae426082"
+)
 
 
 def profile_case(name: str) -> dict:
@@ -70,6 +83,9 @@ class FakeGraph:
         self.commenters: dict[str, str] = {}
         self.private_replied: set[str] = set()
         self.comment_script: dict[str, deque[dict]] = {}  # comment id -> next responses
+        # psid -> {"status", "type", "data", "length"} of GET /pictures/<psid> (else PNG)
+        self.pictures: dict[str, dict] = {}
+        self.picture_gets: list[dict] = []  # path, and the query and headers it came with
         self._port = port
         self.server: ThreadingHTTPServer | None = None
         self._starting = threading.Lock()
@@ -103,6 +119,9 @@ class FakeGraph:
 
             def do_GET(self) -> None:
                 url = urlsplit(self.path)
+                if url.path.startswith(("/pictures/", "/lookaside/")):
+                    self._picture(url.path, parse_qs(url.query))
+                    return
                 status, body = graph._lookup(url.path, parse_qs(url.query))
                 data = json.dumps(body).encode()
                 self.send_response(status)
@@ -120,6 +139,31 @@ class FakeGraph:
                 self.send_response(status)
                 self.send_header("Content-Type", "application/json")
                 self.send_header("Content-Length", str(len(data)))
+                self.end_headers()
+                self.wfile.write(data)
+
+            def _picture(self, path: str, query: dict) -> None:
+                psid = path.rsplit("/", 1)[-1]
+                with graph.lock:
+                    graph.picture_gets.append(
+                        {"path": path, "query": query, "headers": dict(self.headers)}
+                    )
+                    answer = graph.pictures.get(psid) or {}
+                    graph.changed.notify_all()
+                if path.startswith("/lookaside/"):
+                    self.send_response(302)
+                    self.send_header("Location", answer.get("location") or f"/pictures/{psid}")
+                    self.send_header("Content-Length", "0")
+                    self.end_headers()
+                    return
+                data = answer.get("data", PNG)
+                self.send_response(answer.get("status", 200))
+                self.send_header("Content-Type", answer.get("type", "image/png"))
+                if answer.get("length", True):
+                    self.send_header("Content-Length", str(len(data)))
+                else:  # no length: the body ends when the connection closes
+                    self.send_header("Connection", "close")
+                    self.close_connection = True
                 self.end_headers()
                 self.wfile.write(data)
 
@@ -211,6 +255,9 @@ class FakeGraph:
                 response = self.participants.get(psid) or {"http_status": 200, "body": {"data": []}}
             elif len(parts) == 2 and parts[1].isdigit() and "fields" in q:
                 response = self.profiles.get(parts[1]) or profile_case("feature_missing_100_33")
+                if isinstance(response["body"].get("profile_pic"), str):  # here, not Meta
+                    pic = f"http://127.0.0.1:{self.port}/lookaside/{parts[1]}"
+                    response = {**response, "body": {**response["body"], "profile_pic": pic}}
             else:
                 response = {"http_status": 400, "body": {"error": {"code": 100, "message": "?"}}}
             record["status"] = response["http_status"]
@@ -222,6 +269,25 @@ class FakeGraph:
         """GET /<psid> answers with case ``case`` of user_profile_responses.json."""
         with self.lock:
             self.profiles[psid] = profile_case(case)
+
+    def picture_is(
+        self,
+        psid: str,
+        data: bytes = PNG,
+        content_type: str = "image/png",
+        *,
+        status: int = 200,
+        length: bool = True,
+        location: str | None = None,
+    ) -> None:
+        """GET /pictures/<psid> answers ``status`` with ``data`` as ``content_type``
+        (``length`` False: no Content-Length); ``location``: /lookaside/<psid> redirects
+        there instead of to /pictures/<psid>."""
+        with self.lock:
+            self.pictures[psid] = {
+                "data": data, "type": content_type, "status": status, "length": length,
+                "location": location,
+            }  # fmt: skip
 
     def participant_is(self, psid: str, name: str | None, status: int = 200) -> None:
         """GET /me/conversations?user_id=<psid> finds a thread with ``name`` and the Page

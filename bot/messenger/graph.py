@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 import logging
+import time
+from collections.abc import Collection
 from dataclasses import dataclass
 from typing import Any
+from urllib.parse import urljoin, urlsplit
 
 import requests
 from requests.adapters import HTTPAdapter
@@ -14,6 +17,9 @@ log = logging.getLogger(__name__)
 
 TIMEOUT = (3.05, 10)  # requests has no default timeout
 PROFILE_FIELDS = "first_name,last_name,profile_pic"  # one unapproved field fails them all
+PICTURE_TIMEOUT = (3.05, 5)  # a profile picture: connect, then each read
+PICTURE_DEADLINE = 10.0  # seconds for the whole download, however slowly it trickles
+PICTURE_REDIRECTS = 3  # Meta's platform-lookaside links answer with a redirect to the CDN
 
 # What to do about a failed send (shared/messenger/README.md §5).
 RETRY = "retry"  # transient: back off this row and try again
@@ -94,6 +100,31 @@ def classify_comment(
     if doubtful or (code is None and status in (0, 429)):
         return DROP if kind == "comment_reply" else RETRY
     return DROP
+
+
+class PictureRefused(ValueError):
+    """A profile picture that is not kept: too large, not an image, or from a link that is
+    not Meta's kind (``str``: why, without the link, whose query is signed)."""
+
+
+# The first bytes of each picture type the workspace serves (the Content-Type alone is
+# what the server claims; these say what the bytes are).
+_MAGIC = (
+    (b"\xff\xd8\xff", "image/jpeg"),
+    (b"\x89PNG\r\n\x1a\n", "image/png"),
+    (b"GIF87a", "image/gif"),
+    (b"GIF89a", "image/gif"),
+)
+
+
+def picture_type(data: bytes) -> str | None:
+    """The image type the bytes are (JPEG, PNG, GIF or WebP), or None."""
+    for magic, kind in _MAGIC:
+        if data.startswith(magic):
+            return kind
+    if len(data) >= 12 and data[:4] == b"RIFF" and data[8:12] == b"WEBP":
+        return "image/webp"
+    return None
 
 
 class Messenger:
@@ -211,6 +242,66 @@ class Messenger:
             if found is not None:
                 return str(found["name"])
         return None
+
+    def _picture_link(self, url: str) -> bool:
+        """Only https links (Meta's CDN), or the Graph API's own address (a stand-in for
+        it on this machine, as the tests run one): never plain http elsewhere."""
+        try:
+            parts = urlsplit(url)
+            own = urlsplit(self.base_url)
+        except ValueError:
+            return False
+        if not parts.hostname:
+            return False
+        if parts.scheme == "https":
+            return True
+        return (parts.scheme, parts.netloc) == (own.scheme, own.netloc)
+
+    def download_picture(self, url: str, limit: int, types: Collection[str]) -> tuple[bytes, str]:
+        """``(bytes, content type)`` of a customer's profile picture at ``url`` (the
+        ``profile_pic`` link Meta gave), through this client's session without the token.
+        PictureRefused when it is larger than ``limit`` bytes, its Content-Type is not one
+        of ``types``, or its bytes are not such a picture; a requests exception when the
+        download failed."""
+        for _ in range(PICTURE_REDIRECTS + 1):
+            if not self._picture_link(url):
+                raise PictureRefused("not an https link")
+            resp = self.session.get(
+                url, timeout=PICTURE_TIMEOUT, allow_redirects=False, stream=True
+            )
+            try:
+                if resp.is_redirect and resp.headers.get("Location"):
+                    url = urljoin(url, resp.headers["Location"])
+                    continue
+                return self._picture_body(resp, limit, types)
+            finally:
+                resp.close()
+        raise PictureRefused("too many redirects")
+
+    @staticmethod
+    def _picture_body(
+        resp: requests.Response, limit: int, types: Collection[str]
+    ) -> tuple[bytes, str]:
+        if resp.status_code != 200:
+            raise PictureRefused(f"HTTP {resp.status_code}")
+        claimed = (resp.headers.get("Content-Type") or "").split(";")[0].strip().lower()
+        if claimed not in types:
+            raise PictureRefused(f"not a picture type: {claimed[:60] or 'none'}")
+        length = resp.headers.get("Content-Length") or ""
+        if length.isdigit() and int(length) > limit:
+            raise PictureRefused(f"{int(length)} bytes, over {limit}")
+        deadline = time.monotonic() + PICTURE_DEADLINE
+        data = bytearray()
+        for chunk in resp.iter_content(16384):
+            data += chunk
+            if len(data) > limit:
+                raise PictureRefused(f"over {limit} bytes")
+            if time.monotonic() > deadline:
+                raise PictureRefused("too slow")
+        kind = picture_type(bytes(data[:16]))
+        if kind is None or kind not in types:
+            raise PictureRefused("the bytes are not a picture")
+        return bytes(data), kind
 
     def send(self, psid: str, body: dict[str, Any]) -> str | None:
         """Send one outbox body to a customer; returns Meta's message id."""

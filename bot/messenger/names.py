@@ -7,6 +7,11 @@ apps with Business Asset User Profile Access since 2026; where it refuses (100/3
 2018247, 2018218, an empty object) the name comes from the Page's conversation with the
 customer (participants), as integrators do (shared/messenger/MORE.md §6). A failure is
 recorded on the conversation and tried again no sooner than a day later.
+
+Meta's picture links expire within days: the worker downloads the picture (https only,
+at most store.pictures.LIMIT bytes, a JPEG, PNG, WebP or GIF) through the Page's client and
+keeps the bytes in the database (store.pictures), again at each look-up. A picture that
+is refused or fails is not kept (an older one stays), said once in the log.
 """
 
 from __future__ import annotations
@@ -19,8 +24,8 @@ from typing import Any
 
 import requests
 
-from bot.messenger.graph import SLOW, GraphError, Messenger
-from store import conversations
+from bot.messenger.graph import SLOW, GraphError, Messenger, PictureRefused
+from store import conversations, pictures
 from store.db import connect, write_tx
 
 log = logging.getLogger(__name__)
@@ -106,8 +111,10 @@ class Names:
 
     def look_up(self, db, conversation_id: int, psid: str) -> None:
         """One customer's name and picture, kept on the conversation (or why not)."""
+        client: Messenger | None
         if self.tokens is None:
-            name, picture, source, error = self.fetch(psid)
+            client = self._client = self._client or self.factory()
+            name, picture, source, error = self.fetch(psid, client)
         else:
             page_id = conversations.page_of(db, conversation_id)
             client = self._page_client(page_id)
@@ -116,11 +123,28 @@ class Names:
                 error = "offline: the Page has no token"
             else:
                 name, picture, source, error = self.fetch(psid, client, page_id or self.page_id)
+        kept = self.download(client, conversation_id, picture) if client and picture else None
         with write_tx(db):
-            conversations.set_name(
-                db, conversation_id, name, self.clock(), source=source, picture=picture,
-                error=error,
-            )  # fmt: skip
+            now = self.clock()
+            # Meta's link itself is no longer kept: it expires; the bytes are (or nothing)
+            conversations.set_name(db, conversation_id, name, now, source=source, error=error)
+            if kept is not None:
+                pictures.keep(db, conversation_id, kept[0], kept[1], now)
+
+    @staticmethod
+    def download(client: Messenger, conversation_id: int, url: str) -> tuple[bytes, str] | None:
+        """The picture's ``(bytes, content type)``, or None (refused or failed: logged)."""
+        try:
+            return client.download_picture(url, pictures.LIMIT, pictures.TYPES)
+        except PictureRefused as e:
+            log.warning("conversation %s: profile picture not kept: %s", conversation_id, e)
+        except requests.RequestException as e:
+            log.warning(
+                "conversation %s: profile picture not downloaded: %s",
+                conversation_id,
+                type(e).__name__,
+            )
+        return None
 
     def _page_client(self, page_id: str) -> Messenger | None:
         assert self.tokens is not None and self.connect is not None

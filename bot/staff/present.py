@@ -14,7 +14,7 @@ from zoneinfo import ZoneInfo
 
 import sqlite_utils
 from babel.dates import format_datetime
-from flask import Response, current_app, g
+from flask import Response, current_app, g, url_for
 
 from bot import i18n
 from bot.conversation.hours import bn_day_period
@@ -45,7 +45,7 @@ from bot.staff.wording import (  # noqa: F401  (the pages import them from here 
     reason_text,
     words,
 )
-from store import conversations, leads, pages, queue
+from store import conversations, leads, pages, pictures, queue
 
 if TYPE_CHECKING:
     from bot.book.types import FlowBook
@@ -141,7 +141,7 @@ def conversation_json(db: sqlite_utils.Database, conv: dict) -> dict[str, Any]:
         "psid": conv["psid"],
         "page_id": conv.get("page_id") or "",
         "name": conv["name"],
-        "picture": conv.get("picture"),
+        "picture": picture_field(cid, conv.get("picture")),
         "name_source": conv.get("name_source"),
         "language": conv["language"],
         "stage": conv["stage"],
@@ -171,7 +171,7 @@ def conversation_json(db: sqlite_utils.Database, conv: dict) -> dict[str, Any]:
 def lead_json(row: dict) -> dict[str, Any]:
     keys = ("conversation_id", "psid", "name", "stage", "score", "answers", "labels", "source")
     return {
-        "picture": row.get("picture"),
+        "picture": picture_field(row["conversation_id"], row.get("picture")),
         **{k: row[k] for k in keys},
         "updated_at": iso(row["updated_at"]),
         "created_at": iso(row["created_at"]),
@@ -179,6 +179,22 @@ def lead_json(row: dict) -> dict[str, Any]:
         "channel": row.get("channel") or "messenger",
         "page_id": row.get("page_id") or "",
     }
+
+
+def picture_url(conversation_id: int | None, picture: Any) -> str | None:
+    """The workspace's address of the customer's kept picture, or None: the workspace
+    shows no other (Meta's links expire within days; store.pictures). ``picture``: the
+    conversation's column, or the JSON's field made of it (conversation_json)."""
+    if conversation_id is None or not isinstance(picture, str) or not picture:
+        return None
+    url = url_for("staff.picture", cid=conversation_id)
+    return url if picture == url or pictures.is_kept(conversation_id, picture) else None
+
+
+def picture_field(conversation_id: int, picture: Any) -> str | None:
+    """The JSON API's ``picture``: the kept picture's workspace address, else what the
+    conversation holds (Meta's link, kept before pictures were; or None)."""
+    return picture_url(conversation_id, picture) or picture
 
 
 def web_link(url: Any) -> str | None:

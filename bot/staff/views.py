@@ -9,9 +9,20 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, session, url_for
+from flask import (
+    Blueprint,
+    Response,
+    abort,
+    flash,
+    redirect,
+    render_template,
+    request,
+    session,
+    url_for,
+)
 
 from bot import i18n
+from bot.staff import actions
 from bot.staff.auth import (
     limiter,
     log_in,
@@ -29,11 +40,12 @@ from bot.staff.present import (
     num,
     page_context,
     page_names,
+    picture_url,
     reason_text,
     stage_name,
     web_link,
 )
-from store import leads
+from store import leads, pictures
 from store import staff as accounts
 
 bp = Blueprint(
@@ -53,6 +65,7 @@ def _template_helpers() -> dict[str, Any]:
         "reason_text": reason_text,
         "num": num,
         "answer_text": answer_text,
+        "picture_url": picture_url,
         "source_kind": leads.source_kind,
         "languages": i18n.LANGUAGES,
     }
@@ -115,6 +128,37 @@ def service_worker():
     response = bp.send_static_file("sw.js")
     response.mimetype = "text/javascript"
     response.cache_control.no_cache = True  # a new version reaches every phone at once
+    return response
+
+
+# --- customers' pictures ------------------------------------------------------------------
+
+PICTURE_CACHE = "private, max-age=86400"  # the browser's own copy, a day; never a proxy's
+
+
+@bp.get("/c/<int:cid>/picture")
+@login_required
+def picture(cid: int):
+    """The customer's profile picture, as the names worker kept it (store.pictures): for
+    staff who may see the conversation (another Page's is a 404, as is none kept)."""
+    rt = runtime()
+    who = session_staff()
+    assert who is not None  # login_required
+    actions.check_access(rt, who, cid=cid)
+    db = rt.db()
+    etag = pictures.etag_of(db, cid)
+    if etag is None:
+        abort(404)
+    headers = {"Cache-Control": PICTURE_CACHE, "X-Content-Type-Options": "nosniff"}
+    if request.if_none_match.contains(etag):
+        response = Response(status=304, headers=headers)
+        response.set_etag(etag)
+        return response
+    kept = pictures.get(db, cid)
+    if kept is None:  # removed in between
+        abort(404)
+    response = Response(kept["data"], mimetype=kept["content_type"], headers=headers)
+    response.set_etag(kept["etag"])
     return response
 
 
