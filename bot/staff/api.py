@@ -18,6 +18,7 @@ from bot.staff.present import (
     csv_response,
     iso,
     lead_json,
+    picture_response,
     pipeline,
     zone,
 )
@@ -112,6 +113,15 @@ def assign(handoff_id: int):
 def conversation(cid: int):
     rt = runtime()
     return conversation_json(rt.db(), actions.view(rt, cid))
+
+
+@bp.get("/conversations/<int:cid>/picture")
+def picture(cid: int):
+    """The customer's kept profile picture (the bytes behind ``picture``), as in the
+    workspace: 404 when none is kept."""
+    rt = runtime()
+    actions.conversation(rt, cid)  # 404 for a conversation that does not exist
+    return picture_response(rt.db(), cid)
 
 
 @bp.post("/conversations/<int:cid>/reply")

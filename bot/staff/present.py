@@ -14,7 +14,7 @@ from zoneinfo import ZoneInfo
 
 import sqlite_utils
 from babel.dates import format_datetime
-from flask import Response, current_app, g, url_for
+from flask import Response, current_app, g, request, url_for
 
 from bot import i18n
 from bot.conversation.hours import bn_day_period
@@ -388,3 +388,27 @@ def _invalid_text(e: InvalidInput) -> str | None:
     }
     text = texts.get((e.subject, e.problem))
     return text() if text else None
+
+
+# --- customers' pictures -------------------------------------------------------------------
+
+PICTURE_CACHE = "private, max-age=86400"  # the browser's own copy, a day; never a proxy's
+
+
+def picture_response(db: sqlite_utils.Database, cid: int) -> Response:
+    """The kept profile picture of conversation ``cid`` (store.pictures) with its ETag
+    (304 when the client has it); 404 when none is kept. The caller checks access."""
+    etag = pictures.etag_of(db, cid)
+    if etag is None:
+        raise NotFound(f"conversation {cid} has no picture")
+    headers = {"Cache-Control": PICTURE_CACHE, "X-Content-Type-Options": "nosniff"}
+    if request.if_none_match.contains(etag):
+        response = Response(status=304, headers=headers)
+        response.set_etag(etag)
+        return response
+    kept = pictures.get(db, cid)
+    if kept is None:  # removed in between
+        raise NotFound(f"conversation {cid} has no picture")
+    response = Response(kept["data"], mimetype=kept["content_type"], headers=headers)
+    response.set_etag(kept["etag"])
+    return response

@@ -11,7 +11,6 @@ from typing import Any
 
 from flask import (
     Blueprint,
-    Response,
     abort,
     flash,
     redirect,
@@ -40,12 +39,13 @@ from bot.staff.present import (
     num,
     page_context,
     page_names,
+    picture_response,
     picture_url,
     reason_text,
     stage_name,
     web_link,
 )
-from store import leads, pictures
+from store import leads
 from store import staff as accounts
 
 bp = Blueprint(
@@ -133,8 +133,6 @@ def service_worker():
 
 # --- customers' pictures ------------------------------------------------------------------
 
-PICTURE_CACHE = "private, max-age=86400"  # the browser's own copy, a day; never a proxy's
-
 
 @bp.get("/c/<int:cid>/picture")
 @login_required
@@ -145,21 +143,7 @@ def picture(cid: int):
     who = session_staff()
     assert who is not None  # login_required
     actions.check_access(rt, who, cid=cid)
-    db = rt.db()
-    etag = pictures.etag_of(db, cid)
-    if etag is None:
-        abort(404)
-    headers = {"Cache-Control": PICTURE_CACHE, "X-Content-Type-Options": "nosniff"}
-    if request.if_none_match.contains(etag):
-        response = Response(status=304, headers=headers)
-        response.set_etag(etag)
-        return response
-    kept = pictures.get(db, cid)
-    if kept is None:  # removed in between
-        abort(404)
-    response = Response(kept["data"], mimetype=kept["content_type"], headers=headers)
-    response.set_etag(kept["etag"])
-    return response
+    return picture_response(rt.db(), cid)
 
 
 # --- the team ----------------------------------------------------------------------------

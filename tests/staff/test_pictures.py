@@ -142,6 +142,26 @@ def test_the_api_s_picture_is_the_workspace_s_address(shop):
     assert leads[ids["a"]]["picture"] == a and leads[ids["main"]]["picture"] == META
 
 
+def test_a_script_with_an_api_token_reads_the_picture(shop):
+    app, ids = shop
+    client = app.test_client()
+    owner = account(app, "api-reader", "owner")["headers"]
+    got = client.get(f"/api/conversations/{ids['a']}/picture", headers=owner)
+    assert got.status_code == 200 and got.data == PNG and got.mimetype == "image/png"
+    assert got.headers["X-Content-Type-Options"] == "nosniff"
+    again = client.get(
+        f"/api/conversations/{ids['a']}/picture",
+        headers={**owner, "If-None-Match": got.headers["ETag"]},
+    )
+    assert again.status_code == 304
+    assert client.get(f"/api/conversations/{ids['a']}/picture").status_code == 401
+    assert client.get(f"/api/conversations/{ids['main']}/picture", headers=owner).status_code == 404
+    assert client.get("/api/conversations/99999/picture", headers=owner).status_code == 404
+    limited = account(app, "api-karim", limit=[PAGE_B])["headers"]
+    assert client.get(f"/api/conversations/{ids['a']}/picture", headers=limited).status_code == 404
+    assert client.get(f"/api/conversations/{ids['b']}/picture", headers=limited).data == GIF
+
+
 def test_the_csp_allows_pictures_from_barta_itself(shop):
     app, ids = shop
     client = logged_in(app, "rina")
