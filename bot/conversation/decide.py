@@ -206,7 +206,7 @@ def ice_language(inc: Incoming, out: list[Action]) -> bool:
     tapped), then lets the rest try. The Get Started button's title is Messenger's own and
     tells nothing."""
     ice = _payload(inc, policy.PAYLOAD_ICE) if inc.new else None
-    if ice is not None and inc.ev.title:
+    if ice is not None and inc.ev.title and inc.ev.title != inc.ev.payload:
         lang = ice_breaker_language(inc.book, ice, inc.ev.title)
         if lang is not None:
             inc.turn.language = lang
