@@ -117,6 +117,11 @@ def intents(inc: acts.Incoming, out: list[Action]) -> bool:
         if matcher.matches_tokens(inc.tokens)
     ]
     order = next((it for it in found if it.use == builtins.ORDER.name), None)
+    step = inc.step
+    if order is not None and step is not None and step.type == "yes_no" and len(found) == 1:
+        if not _declined(inc, order) and runner.answer(book, turn, step, "yes", None):
+            acts.carry_on(book, turn, step, out)  # "নেব" at "শাড়িটা নেবেন?": yes
+            return True
     if order is not None and (inc.new or not _wants_order(inc, order)):
         found.remove(order)
         if found:
@@ -153,7 +158,6 @@ def intents(inc: acts.Incoming, out: list[Action]) -> bool:
     if inc.new:
         _welcome_with(inc, answers, out)
         return True
-    step = inc.step
     taken = False  # a free-text question lets the intents speak: anything is its answer
     if step is not None and (step.choices or step.type != "text"):
         taken = runner.answer(book, turn, step, inc.text, None)

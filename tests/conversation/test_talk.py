@@ -234,3 +234,22 @@ flows:
         "say:জি, অবশ্যই!",
         "ask:product:কোনটি?",
     ]
+
+
+def test_order_words_at_a_yes_no_question_say_yes():
+    book = book_from_string(
+        """
+settings: {business: Shop, languages: [bn, en]}
+flows:
+  offer:
+    steps:
+      - id: take
+        ask: {bn: "শাড়িটা নেবেন?", en: "Will you take the saree?"}
+        type: yes_no
+      - say: {bn: "ধন্যবাদ", en: "Thanks"}
+"""
+    )
+    for text, value in (("জি নেব", True), ("নেব", True), ("I'll take it", True), ("নেব না", False)):
+        t = Turn(language="bn", answers={}, score=0, stage="new", flow="offer", step="take")
+        assert said(decide(book, t, msg(text), False)) in (["say:ধন্যবাদ"], ["say:Thanks"]), text
+        assert t.answers == {"take": value}
