@@ -17,6 +17,11 @@ way. order_status and delivery are declared to overlap too, though the test mess
 them apart: "কবে পাবো" (even after "অর্ডার দিলাম") is delivery time, and only words about
 an existing order or parcel ("পার্সেল এখনো পাইনি", "order kothay") are order status.
 
+Order: "জামদানিটাই নেব", "অর্ডার করতে চাই", "order korbo", "I'll take the katan". Single
+verbs ("নেব", "kinbo") match anywhere, so the conversation turns down what only looks like
+an order (``ORDER_NOT_*``, ``ORDER_LATER``: "নেব না", "পরে নেব", "কত নিবে?") and lets an
+answer to the waiting question win; the conversation, not this table, picks the order flow.
+
 Placeholders: the cod and delivery texts use ``{delivery_charge}``, ``{delivery_time}`` or
 ``{cod}`` only when the book's settings define them (``say_when``); otherwise the generic
 ``say``, which is true for any shop.

@@ -9,7 +9,12 @@
   handoff, opt-out, goto, language or stage move) ends the turn alone: a high-priority one
   (complaint, angry) first, else the first in the book's order. Otherwise every matching
   answer is said, in one message, then the pending question. The framework adds the
-  ``angry`` built-in when the owner did not list it.
+  ``angry`` and ``order`` built-ins when the owner did not list them.
+- **Order** ("জামদানিটাই নেব", "order korbo", "I want to order"): the book's order flow, a
+  choice the message names taken as its answer (``take_named``); a person when the book has
+  no order flow (``acts.order_flow``). An answer to the waiting question wins ("শাড়ি নেব"
+  at "কোন ধরনের পোশাক খুঁজছেন?"; "নেব" at a yes/no question is yes); a new customer gets
+  the welcome; "নেব না", "পরে নেব" after a flow get a short "all right", no apology.
 - **Not understood**: the first time an apology, the second a different one that offers a
   person, the third a handoff naming the messages. Counted in the conversation's ``state``
   and reset by any message that is understood (``decide`` does that).
