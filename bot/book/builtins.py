@@ -337,7 +337,7 @@ ORDER = Builtin(
 # Words that turn the order words down: "নেব না", "I don't want to order", "পরে নেব".
 # After the order words (within two): not; before them (within three): not, don't, won't.
 # Anywhere: later. Third-person forms ("কত নিবে?": how much will it cost) are no order.
-ORDER_NOT_AFTER = ("না", "নাহ", "নয়", "নাই", "na", "naa", "nah")
+ORDER_NOT_AFTER = ("না", "নাহ", "নয়", "নাই", "na", "naa", "nah", "look")  # "I'll take a look"
 ORDER_NOT_BEFORE = ("not", "don", "dont", "won", "wont", "never", "didn", "didnt")
 ORDER_LATER = ("পরে", "পরবর্তীতে", "pore", "later")
 ORDER_NOT_MINE = ("নিবে", "নেবে", "কিনবে")
