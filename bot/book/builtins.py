@@ -17,6 +17,11 @@ way. order_status and delivery are declared to overlap too, though the test mess
 them apart: "কবে পাবো" (even after "অর্ডার দিলাম") is delivery time, and only words about
 an existing order or parcel ("পার্সেল এখনো পাইনি", "order kothay") are order status.
 
+Order: "জামদানিটাই নেব", "অর্ডার করতে চাই", "order korbo", "I'll take the katan". Single
+verbs ("নেব", "kinbo") match anywhere, so the conversation turns down what only looks like
+an order (``ORDER_NOT_*``, ``ORDER_LATER``: "নেব না", "পরে নেব", "কত নিবে?") and lets an
+answer to the waiting question win; the conversation, not this table, picks the order flow.
+
 Placeholders: the cod and delivery texts use ``{delivery_charge}``, ``{delivery_time}`` or
 ``{cod}`` only when the book's settings define them (``say_when``); otherwise the generic
 ``say``, which is true for any shop.
@@ -304,6 +309,39 @@ ANGRY = Builtin(
     priority="high",
 )
 
+ORDER = Builtin(
+    name="order",
+    match=(
+        # Bangla script: "জামদানিটাই নেব", "অর্ডার করতে চাই"
+        "নেব", "নেবো", "নিব", "নিবো", "নিমু", "নিয়ে নেব", "নিতে চাই", "নিতে চাচ্ছি",
+        "কিনব", "কিনবো", "কিনমু", "কিনতে চাই", "কিনতে চাচ্ছি", "অর্ডার করব", "অর্ডার করবো",
+        "অর্ডার করমু", "অর্ডার করতে চাই", "অর্ডার করতে চাচ্ছি", "অর্ডার করতে চাচ্ছিলাম",
+        "অর্ডার দিতে চাই", "অর্ডার দেব", "অর্ডার দেবো", "অর্ডার দিব", "অর্ডার দিবো",
+        "অর্ডার করা যাবে", "অর্ডার নিন", "অর্ডার নেন",
+        # romanized
+        "nibo", "nebo", "nimu", "kinbo", "kinmu", "nite chai", "kinte chai", "nite chacchi",
+        "order korbo", "order korte chai", "order korte chacchi", "order dite chai",
+        "order dibo", "order debo", "order kora jabe", "order nen",
+        # English
+        "i'll take", "i will take", "i'll buy", "i will buy", "i want to buy",
+        "i'd like to buy", "i would like to buy", "want to buy", "i want to order",
+        "i'd like to order", "i would like to order", "want to order", "i'll order",
+        "i will order", "order please", "place an order", "place order", "how to order",
+        "how do i order", "how can i order",
+    ),
+    say=_t(
+        "জি, অর্ডারটি নিতে আমাদের একজন প্রতিনিধি শিগগিরই আপনার সাথে কথা বলবেন।",
+        "Sure, a team member will be with you shortly to take your order.",
+    ),
+)
+# Words that turn the order words down: "নেব না", "I don't want to order", "পরে নেব".
+# After the order words (within two): not; before them (within three): not, don't, won't.
+# Anywhere: later. Third-person forms ("কত নিবে?": how much will it cost) are no order.
+ORDER_NOT_AFTER = ("না", "নাহ", "নয়", "নাই", "na", "naa", "nah", "look")  # "I'll take a look"
+ORDER_NOT_BEFORE = ("not", "don", "dont", "won", "wont", "never", "didn", "didnt")
+ORDER_LATER = ("পরে", "পরবর্তীতে", "pore", "later")
+ORDER_NOT_MINE = ("নিবে", "নেবে", "কিনবে")
+
 # fmt: on
 
 BUILTINS: Mapping[str, Builtin] = MappingProxyType(
@@ -321,6 +359,7 @@ BUILTINS: Mapping[str, Builtin] = MappingProxyType(
             THANKS,
             GREETING,
             ANGRY,
+            ORDER,
         )
     }
 )

@@ -6,9 +6,10 @@ intents, not understood) both build on it.
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import TypeAlias
 
+from bot.book.builtins import ORDER
 from bot.book.intents import builtin_intent
 from bot.book.types import FlowBook, Intent, Step
 from bot.conversation import runner
@@ -37,8 +38,11 @@ class Incoming:
 Route: TypeAlias = Callable[[Incoming, list[Action]], bool]
 
 
-# Built-ins the framework tries even when the owner did not list them.
-IMPLICIT = ("angry",)
+# Built-ins the framework tries even when the owner did not list them: an angry customer
+# goes to a person, and one who wants to buy is never told "sorry, I didn't understand".
+IMPLICIT = ("angry", "order")
+# The handoff reason staff read when a customer wants to order and the book has no order flow.
+WANTS_TO_ORDER = "wants to order"
 
 # Per book, kept while the book is in use: several Pages alternate between their books
 # message by message (bot.pages), so one slot would be rebuilt on almost every message.
@@ -56,8 +60,35 @@ def all_intents(book: FlowBook) -> tuple[Intent, ...]:
         extra = tuple(builtin_intent(n) for n in IMPLICIT if n not in listed)
         if len(_all) >= _BOOKS:
             _all.clear()
-        cached = _all[id(book)] = (book, book.intents + extra)
+        found = tuple(_order(book, i) for i in book.intents + extra)
+        cached = _all[id(book)] = (book, found)
     return cached[1]
+
+
+def order_flow(book: FlowBook) -> str | None:
+    """The flow that takes an order: the one called ``order``, else the first that starts on
+    ``postback:ORDER`` (an "Order now" button); None when the book has neither."""
+    if "order" in book.flows:
+        return "order"
+    flows = book.flows_for("postback:ORDER")
+    return flows[0].id if flows else None
+
+
+def _order(book: FlowBook, it: Intent) -> Intent:
+    """The ``order`` built-in made to act: its flow goes on to the order flow when the book
+    has one (asking is the answer: Barta's default text is left out), else to a person."""
+    if it.use != ORDER.name:
+        return it
+    default = ORDER.say or {}
+    barta = it.say is None or all(default.get(k) == v for k, v in it.say.items())
+    if it.do is None and it.goto is None:
+        flow = order_flow(book)
+        if flow is None:
+            return replace(it, do="handoff")
+        return replace(it, do="goto", goto=flow, say=None if barta else it.say)
+    if it.do == "goto" and barta:
+        return replace(it, say=None)
+    return it
 
 
 def matchers(book: FlowBook) -> tuple[norm.Matcher, ...]:
@@ -95,7 +126,8 @@ def run_intent(
     if action == "handoff":
         # The owner's say is the whole answer: no default thank-you after an apology.
         text = None if it.say is None else ""
-        out.append(Handoff(text=text, reason=it.id, priority=it.priority))
+        reason = WANTS_TO_ORDER if it.use == ORDER.name else it.id
+        out.append(Handoff(text=text, reason=reason, priority=it.priority))
     elif action == "opt_out":
         out.append(OptOut())
         if it.say is None:

@@ -15,6 +15,7 @@ from bot.conversation import answers, attachments, runner, talk
 from bot.conversation.acts import (  # noqa: F401  (matchers: the engine's import)
     Incoming,
     Route,
+    all_intents,
     carry_on,
     matchers,
     repeat_question,
@@ -24,7 +25,7 @@ from bot.conversation.acts import (  # noqa: F401  (matchers: the engine's impor
     start_new,
 )
 from bot.conversation.turn import Action, Ask, Handoff, Say, Turn
-from bot.i18n import N_
+from bot.i18n import N_, pick
 from bot.i18n import gettext as _
 from bot.messenger import policy
 from bot.messenger.events import Event
@@ -192,11 +193,42 @@ def flow_button(inc: Incoming, out: list[Action]) -> bool:
 def intent_button(inc: Incoming, out: list[Action]) -> bool:
     """``INTENT:<id>``: do what that intent does, when it (still) exists."""
     intent_id = _payload(inc, policy.PAYLOAD_INTENT)
-    it = next((i for i in inc.book.intents if i.id == intent_id), None)
+    it = next((i for i in all_intents(inc.book) if i.id == intent_id), None)
     if it is None:
         return False
     talk.run_intent(inc.book, inc.turn, it, out)
     return True
+
+
+def ice_language(inc: Incoming, out: list[Action]) -> bool:
+    """Not a route: a new customer's tap on an ice breaker tells their language (Messenger
+    shows each customer the questions of their locale; the postback's title is the one
+    tapped), then lets the rest try. The Get Started button's title is Messenger's own and
+    tells nothing."""
+    ice = _payload(inc, policy.PAYLOAD_ICE) if inc.new else None
+    if ice is not None and inc.ev.title and inc.ev.title != inc.ev.payload:
+        lang = ice_breaker_language(inc.book, ice, inc.ev.title)
+        if lang is not None:
+            inc.turn.language = lang
+    return False
+
+
+def ice_breaker_language(book: FlowBook, ice_id: str, title: str) -> str | None:
+    """The language whose question of ice breaker ``ice_id`` reads ``title``; else the
+    language the title is written in (a question edited since it was set), if the book
+    has it."""
+    langs = book.settings.languages
+    shown = norm.tokens(title)
+    item = next((i for i in book.ice_breakers if str(i.get("id")) == ice_id), None)
+    if item is not None and shown:
+        business = book.settings.business
+        for lang in langs:
+            question = pick(item.get("question"), lang, langs[0])
+            question = question.replace("{business}", pick(business, lang, langs[0]))
+            if norm.tokens(question) == shown:
+                return lang
+    detected = norm.detect_language(title)
+    return detected if detected in langs else None
 
 
 def ice_breaker(inc: Incoming, out: list[Action]) -> bool:
@@ -229,7 +261,7 @@ def first_postback(inc: Incoming, out: list[Action]) -> bool:
 
 
 POSTBACK_ROUTES: tuple[Route, ...] = (
-    language_button, flow_button, intent_button, ice_breaker,
+    ice_language, language_button, flow_button, intent_button, ice_breaker,
     get_started, postback_flow, first_postback,
 )  # fmt: skip
 

@@ -9,7 +9,12 @@
   handoff, opt-out, goto, language or stage move) ends the turn alone: a high-priority one
   (complaint, angry) first, else the first in the book's order. Otherwise every matching
   answer is said, in one message, then the pending question. The framework adds the
-  ``angry`` built-in when the owner did not list it.
+  ``angry`` and ``order`` built-ins when the owner did not list them.
+- **Order** ("জামদানিটাই নেব", "order korbo", "I want to order"): the book's order flow, a
+  choice the message names taken as its answer (``take_named``); a person when the book has
+  no order flow (``acts.order_flow``). An answer to the waiting question wins ("শাড়ি নেব"
+  at "কোন ধরনের পোশাক খুঁজছেন?"; "নেব" at a yes/no question is yes); a new customer gets
+  the welcome; "নেব না", "পরে নেব" after a flow get a short "all right", no apology.
 - **Not understood**: the first time an apology, the second a different one that offers a
   person, the third a handoff naming the messages. Counted in the conversation's ``state``
   and reset by any message that is understood (``decide`` does that).
@@ -17,8 +22,9 @@
 
 from __future__ import annotations
 
+from bot.book import builtins
 from bot.book.types import FlowBook, Intent, Step
-from bot.conversation import acts, runner
+from bot.conversation import acts, choices, runner
 from bot.conversation.turn import Action, Ask, Handoff, Move, Say, Turn
 from bot.i18n import N_
 from bot.i18n import gettext as _
@@ -32,6 +38,8 @@ SORRY_HANDOFF = N_(
 ASKED_REF = "asked_ref"  # turn.state: an answer just asked for a payment reference
 # Words in an answer that asks for one ("…শেষের ৪টি সংখ্যা এখানে লিখে দিন").
 _ASKS_REF = ("শেষের", "শেষ ৪", "last 4", "last digits", "transaction", "ট্রানজেকশন", "trxid")
+# An order turned down ("নেব না", "পরে নেব") after a flow: understood, no apology.
+DECLINED = N_("All right 😊 Write to us whenever you need anything.")
 MISSES = "misses"  # turn.state: not-understood messages in a row
 MISSED = "missed"  # turn.state: their texts, for the handoff's reason
 # Small talk that deserves its courtesy before an answer to the rest of the message.
@@ -113,6 +121,26 @@ def intents(inc: acts.Incoming, out: list[Action]) -> bool:
         for it, matcher in zip(acts.all_intents(book), acts.matchers(book), strict=True)
         if matcher.matches_tokens(inc.tokens)
     ]
+    order = next((it for it in found if it.use == builtins.ORDER.name), None)
+    step = inc.step
+    if order is not None and step is not None and step.type == "yes_no" and len(found) == 1:
+        if not _declined(inc, order) and runner.answer(book, turn, step, "yes", None):
+            acts.carry_on(book, turn, step, out)  # "নেব" at "শাড়িটা নেবেন?": yes
+            return True
+    if order is not None and (inc.new or not _wants_order(inc, order)):
+        found.remove(order)
+        if found:
+            pass  # the other intents speak ("hi, দাম কত? নেব": the price)
+        elif inc.new and not _declined(inc, order):
+            # First words "I'd like to buy something": the welcome is the shop's way in (as
+            # its ice breaker); what they named answers its question ("জামদানি নেব").
+            acts.start_new(book, turn, out)
+            take_named(book, turn, inc.tokens, out)
+            return True
+        elif inc.step is None and not inc.new and _declined(inc, order):
+            # "নেব না", "পরে নেব": understood, and no reason to apologise
+            out.append(Say(text=_(turn.language, DECLINED)))
+            return True
     if not found:
         return False
     if len(found) > 1:
@@ -135,7 +163,6 @@ def intents(inc: acts.Incoming, out: list[Action]) -> bool:
     if inc.new:
         _welcome_with(inc, answers, out)
         return True
-    step = inc.step
     taken = False  # a free-text question lets the intents speak: anything is its answer
     if step is not None and (step.choices or step.type != "text"):
         taken = runner.answer(book, turn, step, inc.text, None)
@@ -157,12 +184,68 @@ def intents(inc: acts.Incoming, out: list[Action]) -> bool:
     return True
 
 
+def _wants_order(inc: acts.Incoming, it: Intent) -> bool:
+    """The order words say the customer wants to order now: not declined (``_declined``)
+    and no answer to the waiting question ("শাড়ি নেব" at "কোন ধরনের পোশাক খুঁজছেন?",
+    "ঢাকায় নেব" at the delivery one: the answer wins)."""
+    if _declined(inc, it):
+        return False
+    step = inc.step
+    return step is None or (
+        runner.read_answer(inc.book, inc.turn, step, inc.text, None) is runner.NOTHING
+    )
+
+
+def _declined(inc: acts.Incoming, it: Intent) -> bool:
+    """Order words turned down: "নেব না", "nibo na", "I don't want to order", "পরে নেব",
+    or another's ("কত নিবে?": what it costs)."""
+    toks = inc.tokens
+    keys = [choices.key_of(t) for t in toks]
+    if not _LATER.isdisjoint(keys):
+        return True
+    spots = _covered(_matcher(inc.book, it), toks)
+    if not spots or all(toks[i] in builtins.ORDER_NOT_MINE for i in spots):
+        return True
+    first, last = min(spots), max(spots)
+    return not (
+        _NOT_AFTER.isdisjoint(keys[last + 1 : last + 3])
+        and _NOT_BEFORE.isdisjoint(keys[max(0, first - 3) : first])
+    )
+
+
+def _keys(words: tuple[str, ...]) -> frozenset[str]:
+    return frozenset(choices.key_of(w) for w in words)
+
+
+_LATER = _keys(builtins.ORDER_LATER)
+_NOT_AFTER = _keys(builtins.ORDER_NOT_AFTER)
+_NOT_BEFORE = _keys(builtins.ORDER_NOT_BEFORE)
+
+
+def _matcher(book: FlowBook, it: Intent) -> norm.Matcher:
+    return acts.matchers(book)[[id(i) for i in acts.all_intents(book)].index(id(it))]
+
+
+def take_named(book: FlowBook, turn: Turn, toks: list[str], out: list[Action]) -> None:
+    """The order flow just asked a question the message already answers by name
+    ("জামদানিটাই নেব": the product): save it and go on, without asking it."""
+    for _try in range(3):  # the product, then its size ("থ্রি-পিস নেব, M সাইজ")
+        step = runner.pending_step(book, turn)
+        if step is None or not step.choices or not out or not isinstance(out[-1], Ask):
+            return
+        named = choices.named(step.choices, toks)
+        if len(named) != 1:
+            return
+        out.pop()
+        runner.save(book, turn, step, named.pop())
+        acts.carry_on(book, turn, step, out)
+
+
 def _about(book: FlowBook, it: Intent, step: Step, toks: list[str]) -> bool:
     """The words that matched the intent are words of the question itself: "মিরপুরে ডেলিভারি
     দিবেন" answers "ডেলিভারি কোথায় নেবেন?" and its delivery FAQ text would repeat the flow.
     ("৩০০০ টাকা, দাম কত?" at "বাজেট কত টাকা?" still gets the price list: দাম is not asked.)"""
-    matcher = acts.matchers(book)[[id(i) for i in acts.all_intents(book)].index(id(it))]
-    mine = _covered(matcher, toks)
+    mine = _covered(_matcher(book, it), toks)
     asked = {t for text in (step.text or {}).values() for t in norm.tokens(text)}
     return bool(mine) and all(toks[i] in asked for i in mine)
 
@@ -231,6 +314,14 @@ def run_intent(
         ref = parse_payment_ref(text)
         if ref is not None:
             turn.answers["payment_ref"] = ref.value
+    if it.use == builtins.ORDER.name and it.goto:
+        if turn.flow == it.goto and runner.pending_step(book, turn) is not None:
+            acts.repeat_question(book, turn, out)  # ordering already: its question again
+            return
+        turn.retries = 0  # a new question: the last one's failed tries do not carry over
+        acts.run_intent(book, turn, it, out, before=before)
+        take_named(book, turn, norm.tokens(text) if text else [], out)
+        return
     acts.run_intent(book, turn, it, out, before=before)
 
 

@@ -9,10 +9,15 @@ Each ``tests/corpus/<category>.yaml`` holds a list of cases in the shape of flow
       steps:
         - customer: "আসসালামু আলাইকুম"   # or  tap: "<quick reply title>"  or  postback: PAYLOAD
           bot: ["ওয়ালাইকুম"]          # each must appear in the bot's replies to this step
+        - postback: ICE_BREAKER:shop   # title: what the button showed (an ice breaker's question)
+          title: "I'd like to buy something"
+        - staff: resolve               # or release: staff close the open handoff
           not: ["বুঝতে পারিনি"]        # none may appear
-      expect: {stage: new, handoff: false, answers: {need: saree}, language: bn, priority: high}
+      expect: {stage: new, handoff: false, answers: {need: saree}, language: bn, priority: high,
+               reason: wants to order}
 
-``handoff: true`` means a handoff is open after the last step; ``answers`` is a subset.
+``handoff: true`` means a handoff is open after the last step (``reason``: its reason);
+``answers`` is a subset.
 ``bench/corpus.py`` prints the pass rate per category; tests/conversation/test_corpus.py
 requires every case to pass.
 """
@@ -89,9 +94,15 @@ def play(case: Case, make_customer) -> list[str]:
                 problems.append(f"step {n}: no quick reply titled {said!r}")
                 break
             replies = who.taps(payload, said)
+        elif "staff" in step:
+            said = f"staff: {step['staff']}"
+            if not _close_handoff(who, str(step["staff"])):
+                problems.append(f"step {n}: no open handoff to {step['staff']}")
+                break
+            replies = who.replies()
         else:
             said = str(step["postback"])
-            replies = who.postback(said)
+            replies = who.postback(said, title=str(step.get("title") or ""))
         text = "\n".join(replies)
         for want in step.get("bot") or []:
             if str(want) not in text:
@@ -101,6 +112,23 @@ def play(case: Case, make_customer) -> list[str]:
                 problems.append(f"step {n} ({said!r}): did not expect {unwanted!r} in {text!r}")
     problems += _check_expect(case.expect, who)
     return problems
+
+
+def _close_handoff(who, how: str) -> bool:
+    """Staff resolve (or release) the conversation's open handoff; False when none is open."""
+    from bot.staff import actions
+
+    conv = who.conversation()
+    db = who.runtime.db()
+    row = db.execute(
+        "SELECT id FROM queue WHERE conversation_id = ? AND status IN ('waiting', 'claimed')",
+        (conv["id"],),
+    ).fetchone()
+    if row is None:
+        return False
+    close = {"resolve": actions.resolve, "release": actions.release}[how]
+    close(who.runtime, row[0], "corpus")
+    return True
 
 
 def _quick_payload(who, title: str) -> str | None:
@@ -132,6 +160,10 @@ def _check_expect(expect: dict[str, Any], who) -> list[str]:
     ).fetchone()
     if "handoff" in expect and bool(row) != bool(expect["handoff"]):
         problems.append(f"handoff open: {bool(row)}, expected {expect['handoff']}")
+    if "reason" in expect and (row[1] if row else None) != expect["reason"]:
+        problems.append(
+            f"handoff reason {row[1] if row else None!r}, expected {expect['reason']!r}"
+        )
     if "priority" in expect:
         got = None if row is None else ("high" if row[0] else "normal")
         if got != expect["priority"]:

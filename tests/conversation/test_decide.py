@@ -192,6 +192,17 @@ CASES = [
     ("postback INTENT:", turn(), postback("INTENT:price"), False, ["say:দাম ৫০০ টাকা"], "bn"),
     ("postback INTENT: that no longer exists", turn(), postback("INTENT:gone"), False, [], "bn"),
     ("postback ICE_BREAKER:", turn(), postback("ICE_BREAKER:offer"), True, ["say:অফার!"], "bn"),
+    ("an ice breaker tapped in English: a new customer's language",
+     turn(), postback("ICE_BREAKER:offer", title="Show me the offer"), True, ["say:Offer!"], "en"),
+    ("an ice breaker tapped in Bangla",
+     turn(lang="en"), postback("ICE_BREAKER:offer", title="অফারটা দেখান"), True, ["say:অফার!"],
+     "bn"),
+    ("a known customer's English ice breaker keeps the language",
+     turn(), postback("ICE_BREAKER:offer", title="Show me the offer"), False, ["say:অফার!"], "bn"),
+    ("an ice breaker whose title is its payload tells nothing",
+     turn(), postback("ICE_BREAKER:offer", title="ICE_BREAKER:offer"), True, ["say:অফার!"], "bn"),
+    ("Get Started's title tells nothing",
+     turn(), postback("GET_STARTED", title="Get Started"), True, ["say:স্বাগতম!", NEED_BN], "bn"),
     ("postback ICE_BREAKER: with no flow starts a new customer",
      turn(), postback("ICE_BREAKER:nothing"), True, ["say:স্বাগতম!", NEED_BN], "bn"),
     ("postback GET_STARTED with a referral",
@@ -334,3 +345,36 @@ def test_a_district_answer_saves_three_names_and_an_empty_area_leaves_no_gap():
     decide(CHOICE_BOOK, t, msg("জামদানি"), False)
     assert said(decide(CHOICE_BOOK, t, msg("মিরপুর ১০"), False)) == ["say:Mirpur, Dhaka"]
     assert t.answers["area_area"] == "Mirpur"
+
+
+ICE_BOOK = book_from_string(
+    """
+settings:
+  business: {bn: টেস্ট শপ, en: Test Shop}
+  languages: [bn, en]
+flows:
+  welcome:
+    start_on: [first_message, ice_breaker:shop]
+    steps:
+      - say: {bn: "স্বাগতম!", en: "Welcome!"}
+ice_breakers:
+  - {id: shop, question: {bn: "{business}-এ কেনাকাটা করতে চাই", en: "Shop at {business}"}}
+  - {id: same, question: "Hi"}
+"""
+)
+
+
+@pytest.mark.parametrize(
+    ("ice", "title", "lang"),
+    [
+        ("shop", "টেস্ট শপ-এ কেনাকাটা করতে চাই", "bn"),  # {business} filled as Messenger shows it
+        ("shop", "Shop at Test Shop", "en"),
+        ("shop", "Shop at Test Shop!", "en"),  # punctuation aside
+        ("shop", "Buy something here", "en"),  # edited since: the words tell
+        ("same", "Hi", "bn"),  # one question for both languages: the first
+        ("gone", "কিনতে চাই", "bn"),
+        ("gone", "🛍️", None),
+    ],
+)
+def test_an_ice_breakers_title_tells_its_language(ice, title, lang):
+    assert decide_module.ice_breaker_language(ICE_BOOK, ice, title) == lang

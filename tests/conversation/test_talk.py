@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from bot.book.compiler import book_from_string
 from bot.conversation.decide import decide
-from bot.conversation.turn import Handoff, Move, Say
+from bot.conversation.turn import Handoff, Move, Say, Turn
 from tests.conversation.test_decide import HAPPY_BN, NEED_BN, msg, said, turn
 
 BOOK = book_from_string(
@@ -113,3 +113,144 @@ def test_an_understood_message_resets_the_count():
     assert t.state["misses"] == 1
     run(t, "দাম কত")
     assert "misses" not in t.state
+
+
+# --- the order built-in (tried even when not listed) ------------------------------------------
+
+SHOP = book_from_string(
+    """
+settings:
+  business: {bn: টেস্ট শপ, en: Test Shop}
+  languages: [bn, en]
+  max_retries: 2
+
+intents:
+  - use: human
+
+flows:
+  welcome:
+    start_on: [get_started, first_message]
+    steps:
+      - say: {bn: "স্বাগতম!", en: "Welcome!"}
+      - id: need
+        ask: {bn: "কী খুঁজছেন?", en: "What are you looking for?"}
+        choices:
+          saree: {bn: শাড়ি, en: Saree, match: [জামদানি, jamdani]}
+          kurti: {bn: কুর্তি, en: Kurti}
+      - id: budget
+        ask: {bn: "বাজেট কত?", en: "Your budget?"}
+        type: number
+  checkout:
+    start_on: [postback:ORDER]
+    steps:
+      - id: product
+        ask: {bn: "কোনটি নেবেন?", en: "Which one?"}
+        choices:
+          jamdani: {bn: জামদানি শাড়ি, en: Jamdani saree}
+          kurti:   {bn: কুর্তি, en: Kurti}
+      - id: phone
+        ask: {bn: "মোবাইল নম্বর দিন", en: "Your mobile number"}
+        type: phone
+"""
+)
+PRODUCT_BN, PHONE_BN = "ask:product:কোনটি নেবেন?", "ask:phone:মোবাইল নম্বর দিন"
+DECLINED_BN = "say:ঠিক আছে 😊 কিছু লাগলে যেকোনো সময় লিখবেন।"
+
+
+def test_an_order_said_after_a_flow_starts_the_order_flow():
+    t = turn()
+    assert said(decide(SHOP, t, msg("অর্ডার করতে চাই"), False)) == [PRODUCT_BN]
+    assert (t.flow, t.step) == ("checkout", "product")
+
+
+def test_the_product_an_order_names_is_its_answer():
+    for text in ("জামদানিটাই নেব", "apu jamdani ta nibo", "I'll take the jamdani saree"):
+        t = turn()
+        assert said(decide(SHOP, t, msg(text), False))[-1].startswith("ask:phone:"), text
+        assert t.answers == {"product": "jamdani"}
+
+
+def test_an_order_at_a_question_switches_and_is_no_failed_try():
+    t = turn("need", retries=1)
+    assert said(decide(SHOP, t, msg("order korbo"), False)) == [PRODUCT_BN]
+    assert (t.flow, t.retries) == ("checkout", 0)
+
+
+def test_an_answer_to_the_waiting_question_wins_over_the_order_words():
+    t = turn("need")
+    assert said(decide(SHOP, t, msg("শাড়ি নেব"), False)) == ["ask:budget:বাজেট কত?"]
+    assert t.answers == {"need": "saree"}
+
+
+def test_an_order_at_the_order_flows_own_question_asks_it_again():
+    t = Turn(language="bn", answers={}, score=0, stage="new", flow="checkout", step="product")
+    assert said(decide(SHOP, t, msg("অর্ডার করতে চাই"), False)) == [PRODUCT_BN]
+    assert t.retries == 0
+
+
+def test_a_declined_order_is_no_order_and_no_apology():
+    declined = ("নেব না", "nibo na", "পরে নেব", "I don't want to order", "অর্ডার করতে চাই না")
+    for text in (*declined, "I'll take a look later", "I will take a look"):
+        t = turn()
+        out = said(decide(SHOP, t, msg(text), False))
+        assert out in ([DECLINED_BN], ["say:All right 😊 Write to us whenever you need anything."])
+        assert t.flow is None, text
+
+
+def test_someone_elses_taking_is_no_order():
+    t = turn()
+    assert PRODUCT_BN not in said(decide(SHOP, t, msg("কত নিবে?"), False))
+
+
+def test_a_new_customers_order_words_get_the_welcome_with_the_named_choice():
+    t = turn()
+    out = said(decide(SHOP, t, msg("জামদানি নিতে চাই"), True))
+    assert out == ["say:স্বাগতম!", "ask:budget:বাজেট কত?"]
+    assert t.answers == {"need": "saree"}
+
+
+def test_without_an_order_flow_a_person_takes_the_order():
+    t = turn("need")
+    out = decide(BOOK, t, msg("অর্ডার করতে চাই"), False)
+    assert [a.reason for a in out if isinstance(a, Handoff)] == ["wants to order"]
+    assert not any(isinstance(a, Say) and "বুঝতে" in a.text for a in out)
+    assert t.retries == 0
+
+
+def test_the_owners_order_text_is_said_before_the_flow():
+    book = book_from_string(
+        """
+settings: {business: Shop, languages: [bn, en]}
+intents:
+  - use: order
+    say: {bn: "জি, অবশ্যই!", en: "Sure!"}
+flows:
+  order:
+    steps:
+      - id: product
+        ask: {bn: "কোনটি?", en: "Which?"}
+"""
+    )
+    assert said(decide(book, turn(), msg("order korbo"), False)) == [
+        "say:জি, অবশ্যই!",
+        "ask:product:কোনটি?",
+    ]
+
+
+def test_order_words_at_a_yes_no_question_say_yes():
+    book = book_from_string(
+        """
+settings: {business: Shop, languages: [bn, en]}
+flows:
+  offer:
+    steps:
+      - id: take
+        ask: {bn: "শাড়িটা নেবেন?", en: "Will you take the saree?"}
+        type: yes_no
+      - say: {bn: "ধন্যবাদ", en: "Thanks"}
+"""
+    )
+    for text, value in (("জি নেব", True), ("নেব", True), ("I'll take it", True), ("নেব না", False)):
+        t = Turn(language="bn", answers={}, score=0, stage="new", flow="offer", step="take")
+        assert said(decide(book, t, msg(text), False)) in (["say:ধন্যবাদ"], ["say:Thanks"]), text
+        assert t.answers == {"take": value}
