@@ -45,6 +45,10 @@ MISSED = "missed"  # turn.state: their texts, for the handoff's reason
 # Small talk that deserves its courtesy before an answer to the rest of the message.
 _COURTESY = ("salam", "greeting")
 
+# The handoff reason after three messages the bot did not understand (staff read it in
+# words: bot.staff.wording), followed by the messages themselves: «…» / «…»
+NOT_UNDERSTOOD = "not understood three times: "
+
 
 def _acts(it: Intent) -> bool:
     return bool(it.do or it.goto or it.stage)
@@ -352,7 +356,7 @@ def not_understood(inc: acts.Incoming, out: list[Action]) -> bool:
         turn.state.pop(MISSED, None)
         out.append(Say(text=_(lang, SORRY_HANDOFF)))
         shown = " / ".join(f"«{m}»" for m in missed if m)
-        out.append(Handoff(text="", reason=f"not understood three times: {shown}"))
+        out.append(Handoff(text="", reason=f"{NOT_UNDERSTOOD}{shown}"))
         return True
     turn.state[MISSES] = misses
     turn.state[MISSED] = missed

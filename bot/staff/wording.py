@@ -8,7 +8,10 @@ from typing import TYPE_CHECKING, Any
 from flask import current_app, g
 
 from bot import i18n
+from bot.conversation.acts import WANTS_TO_ORDER
+from bot.conversation.attachments import REASON as ATTACHED
 from bot.conversation.render import format_day
+from bot.conversation.talk import NOT_UNDERSTOOD
 from bot.staff.lang import t as _
 from bot.staff.lang import ui_lang
 
@@ -38,6 +41,11 @@ def reason_text(reason: str | None) -> str:
         return _("answered in Meta's Page inbox")
     if reason == "paused":
         return _("the bot was paused")
+    if reason in _FIXED_REASONS:
+        return _FIXED_REASONS[reason]()
+    if reason.startswith(NOT_UNDERSTOOD):
+        return _("the bot did not understand three times: {messages}",
+                 messages=reason[len(NOT_UNDERSTOOD):])  # fmt: skip
     if reason.startswith("stuck: "):
         key = reason[len("stuck: ") :]
         return _("no valid answer to question {id}", id=question_words(key))
@@ -53,6 +61,17 @@ def reason_text(reason: str | None) -> str:
     if stage is not None:  # a handoff's reason: that names a stage (qualified)
         return i18n.pick(stage.name, ui_lang(), book().settings.languages[0]) or words(reason)
     return words(reason)
+
+
+# The bot's own handoff reasons (bot.conversation), in the workspace's language.
+_FIXED_REASONS = {
+    WANTS_TO_ORDER: lambda: _("wants to order"),
+    ATTACHED["image"]: lambda: _("sent a picture"),
+    ATTACHED["video"]: lambda: _("sent a video"),
+    ATTACHED["audio"]: lambda: _("sent a voice message"),
+    ATTACHED["file"]: lambda: _("sent a file"),
+    ATTACHED["other"]: lambda: _("sent an attachment"),
+}
 
 
 def words(ident: str) -> str:

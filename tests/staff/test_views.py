@@ -322,3 +322,28 @@ def test_a_saved_date_and_a_removed_choice_read_as_words(app):
     assert "২ ডিসেম্বর" in rows["কবে ডেলিভারি চান?"]
     assert "three piece" in rows.values()
     assert "None" not in str(rows) and "three_piece" not in str(rows)
+
+
+@pytest.mark.parametrize(
+    ("reason", "bn", "en"),
+    [
+        ("wants to order", "অর্ডার করতে চান", "wants to order"),
+        ("sent a picture", "ছবি পাঠিয়েছেন", "sent a picture"),
+        ("sent a voice note", "ভয়েস মেসেজ পাঠিয়েছেন", "sent a voice message"),
+        (
+            "not understood three times: «নীল» / «kal»",
+            "বট পরপর তিনবার বুঝতে পারেনি: «নীল» / «kal»",
+            "the bot did not understand three times: «নীল» / «kal»",
+        ),
+    ],
+)
+def test_the_bot_s_own_reasons_read_in_the_workspace_language(app, reason, bn, en):
+    from bot.staff import wording
+
+    with app.test_request_context("/staff/"):
+        assert wording.reason_text(reason) == bn
+    with app.test_request_context("/staff/"):
+        from flask import session
+
+        session["lang"] = "en"
+        assert wording.reason_text(reason) == en
