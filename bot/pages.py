@@ -8,11 +8,11 @@ of ``BOT_FLOWS`` (``page add 1055… --flows shops/rongdhonu.yaml`` next to a
 ``BOT_FLOWS=flows/flows.yaml`` is ``flows/shops/rongdhonu.yaml``), so a deployment moves
 as one folder. Pages that name the same file share one Book and one Engine.
 
-The id ``''`` (``DEFAULT``) is the default Page: conversations and outbox rows of
-``MESSENGER_PAGE_TOKEN`` and the simulator, and of every Page id that is not added (an
-event from an unknown Page is answered by ``BOT_FLOWS`` with ``MESSENGER_PAGE_TOKEN``,
-as before). An Instagram account linked to an added Page (``pages.instagram_id``) is
-answered as that Page.
+The id ``''`` (``DEFAULT``) is the default Page, ``MESSENGER_PAGE_TOKEN`` with
+``BOT_FLOWS``: it answers the simulator's customers, conversations kept before Pages, and
+every Page id that is not added. A conversation keeps Meta's Page id even then, so the
+day its Page is added, that Page's own token and flows answer it. An Instagram account
+linked to an added Page (``pages.instagram_id``) is answered as that Page.
 
 ``Pages`` is what the runtime, the engine, the sender, the names worker, the scheduler
 and the workspace share (``app.config["PAGES"]``). It reloads when the table changes
