@@ -53,27 +53,16 @@ def enqueue(
 
 
 def due_psids(
-    db: sqlite_utils.Database, now: float, busy: Iterable[str] = (), limit: int = 64
-) -> list[str]:
-    """Customers whose next pending reply may go now (one row per customer keeps order)."""
-    rows = db.conn.execute(
-        "SELECT psid, next_at FROM outbox WHERE id IN "
-        "(SELECT min(id) FROM outbox WHERE status = 'pending' GROUP BY psid) "
-        "ORDER BY id",
-    ).fetchall()
-    busy = set(busy)
-    return [p for p, next_at in rows if next_at <= now and p not in busy][:limit]
-
-
-def due_heads(
     db: sqlite_utils.Database,
     now: float,
     busy: Iterable[str] = (),
-    skip_pages: Iterable[str] = (),
     limit: int = 64,
+    *,
+    skip_pages: Iterable[str] = (),
 ) -> list[str]:
-    """Like ``due_psids``, leaving out the customers whose next reply is of a Page in
-    ``skip_pages`` (paused by a rate limit or token trouble: the other Pages go on)."""
+    """Customers whose next pending reply may go now (one row per customer keeps order),
+    leaving out those whose next reply is of a Page in ``skip_pages`` (paused by a rate
+    limit or token trouble: the other Pages go on)."""
     rows = db.conn.execute(
         "SELECT psid, next_at, page_id FROM outbox WHERE id IN "
         "(SELECT min(id) FROM outbox WHERE status = 'pending' GROUP BY psid) "

@@ -173,10 +173,8 @@ class Sender:
             return min(self._paused[""] - now, 5.0)
         db = self._db()
         with self._lock:
-            if paused:  # the paused Pages' customers wait; the other Pages' go
-                psids = outbox.due_heads(db, now, busy=self._busy, skip_pages=paused)
-            else:
-                psids = outbox.due_psids(db, now, busy=self._busy)
+            # the paused Pages' customers wait; the other Pages' go
+            psids = outbox.due_psids(db, now, busy=self._busy, skip_pages=paused)
             self._busy.update(psids)
         for psid in psids:
             pool.submit(self._deliver_guarded, psid)
