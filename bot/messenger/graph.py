@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import logging
 import time
-from collections.abc import Collection
+from collections.abc import Callable, Collection
 from dataclasses import dataclass
 from typing import Any
 from urllib.parse import urljoin, urlsplit
@@ -125,6 +125,30 @@ def picture_type(data: bytes) -> str | None:
     if len(data) >= 12 and data[:4] == b"RIFF" and data[8:12] == b"WEBP":
         return "image/webp"
     return None
+
+
+class Clients:
+    """One client per Page token, made on first use with ``connect(token)`` (several Pages:
+    the sender's threads and the names worker each keep one). A token renewed many times
+    over leaves old clients behind: past ``most`` they are closed and made afresh."""
+
+    def __init__(self, connect: Callable[[str], Messenger], most: int = 256) -> None:
+        self.connect = connect
+        self.most = most
+        self._by_token: dict[str, Messenger] = {}
+
+    def get(self, token: str) -> Messenger:
+        client = self._by_token.get(token)
+        if client is None:
+            if len(self._by_token) >= self.most:
+                self.close()
+            client = self._by_token[token] = self.connect(token)
+        return client
+
+    def close(self) -> None:
+        for client in self._by_token.values():
+            client.close()
+        self._by_token.clear()
 
 
 class Messenger:

@@ -24,7 +24,7 @@ from typing import Any
 
 import requests
 
-from bot.messenger.graph import SLOW, GraphError, Messenger, PictureRefused
+from bot.messenger.graph import SLOW, Clients, GraphError, Messenger, PictureRefused
 from store import conversations, pictures
 from store.db import connect, write_tx
 
@@ -72,7 +72,7 @@ class Names:
         # Page token (``tokens``; None: that Page is offline), a client per token.
         self.tokens = tokens if connect is not None else None
         self.connect = connect
-        self._clients: dict[str, Messenger] = {}
+        self._clients = Clients(connect) if connect is not None else None
         self.wake = wake
         self.clock = clock
         self.page_id = page_id
@@ -94,8 +94,8 @@ class Names:
             self.wake.wait(IDLE)
         if self._client is not None:
             self._client.close()
-        for client in self._clients.values():
-            client.close()
+        if self._clients is not None:
+            self._clients.close()
 
     def work(self, db, stop: threading.Event | None = None) -> int:
         """Look up every due name now; how many were looked up."""
@@ -147,14 +147,9 @@ class Names:
         return None
 
     def _page_client(self, page_id: str) -> Messenger | None:
-        assert self.tokens is not None and self.connect is not None
+        assert self.tokens is not None and self._clients is not None
         token = self.tokens(page_id)
-        if not token:
-            return None
-        client = self._clients.get(token)
-        if client is None:
-            client = self._clients[token] = self.connect(token)
-        return client
+        return self._clients.get(token) if token else None
 
     def fetch(
         self, psid: str, client: Messenger | None = None, page_id: str | None = None

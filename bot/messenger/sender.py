@@ -120,15 +120,8 @@ class Sender:
             return None
         clients = getattr(self._local, "clients", None)
         if clients is None:
-            clients = self._local.clients = {}
-        client = clients.get(token)
-        if client is None:
-            if len(clients) > 256:  # tokens renewed many times over: start afresh
-                for old in clients.values():
-                    old.close()
-                clients.clear()
-            client = clients[token] = self.connect(token)
-        return client
+            clients = self._local.clients = graph.Clients(self.connect)
+        return clients.get(token)
 
     def run(self, stop: threading.Event) -> None:
         with ThreadPoolExecutor(self.threads, thread_name_prefix="sender") as pool:
