@@ -268,25 +268,35 @@ def page_scope(args: Mapping[str, str], account: Mapping[str, Any]) -> list[str]
     return [page_id]
 
 
-def check_access(
-    rt: Runtime, account: Mapping[str, Any], *, cid: int | None = None, handoff: int | None = None
-) -> None:
-    """NotFound when the conversation (or the handoff's) is another Page's than the account
-    may work on: for it, that conversation does not exist. Unknown ids are left to the
-    action, which says so itself."""
-    if account.get("pages") is None:
-        return
+def target(rt: Runtime, *, cid: int | None = None, handoff: int | None = None) -> dict | None:
+    """The conversation a request is about (``cid``, or the handoff's); None when unknown
+    (the action says so itself)."""
     db = rt.db()
     if handoff is not None:
         item = queue.get(db, handoff)
         if item is None:
-            return
+            return None
         cid = item["conversation_id"]
-    if cid is None:
+    return None if cid is None else conversations.get(db, cid)
+
+
+def check_access(
+    rt: Runtime,
+    account: Mapping[str, Any],
+    *,
+    cid: int | None = None,
+    handoff: int | None = None,
+    conv: dict | None = None,
+) -> None:
+    """NotFound when the conversation (``conv``, or the one ``cid``/``handoff`` names) is
+    another Page's than the account may work on: for it, that conversation does not
+    exist."""
+    if account.get("pages") is None:
         return
-    conv = conversations.get(db, cid)
+    if conv is None:
+        conv = target(rt, cid=cid, handoff=handoff)
     if conv is not None and not accounts.may_see(dict(account), conv.get("page_id") or ""):
-        what = f"handoff {handoff}" if handoff is not None else f"conversation {cid}"
+        what = f"handoff {handoff}" if handoff is not None else f"conversation {conv['id']}"
         raise NotFound(f"{what} does not exist")
 
 

@@ -74,16 +74,16 @@ def _only_own_pages():
     who = session_staff()
     if who is None:
         return  # login_required sends them to log in
+    registry = current_app.config.get("PAGES")
+    several = registry is not None and registry.active
+    if who.get("pages") is None and not several:
+        return  # one Page and an account that sees it all: nothing to read
     rt = runtime()
-    actions.check_access(rt, who, cid=args.get("cid"), handoff=args.get("handoff_id"))
-    if current_app.config.get("PAGES") is not None:
-        cid = args.get("cid")
-        if cid is None:
-            item = queue.get(rt.db(), args["handoff_id"])
-            cid = item and item["conversation_id"]
-        conv = conversations.get(rt.db(), cid) if cid else None
-        if conv is not None:
-            g.page_book = book_for(conv["page_id"])
+    handoff = args.get("handoff_id")
+    conv = actions.target(rt, cid=args.get("cid"), handoff=handoff)
+    actions.check_access(rt, who, handoff=handoff, conv=conv)
+    if several and conv is not None:
+        g.page_book = book_for(conv["page_id"])
 
 
 # --- the queue ---------------------------------------------------------------------------

@@ -24,20 +24,6 @@ QUESTION_MAIN = "What are you looking for?"
 QUESTION_B = "Which shirt would you like?"
 
 
-class Registry:
-    """What bot.pages offers the workspace: each Page's Book (the default one for '')."""
-
-    def __init__(self, default, books: dict) -> None:
-        self.default = default
-        self.books = books
-
-    def book(self, page_id: str):
-        return self.books.get(page_id, self.default)
-
-    def names(self) -> dict[str, str]:
-        return {k: k for k in self.books}
-
-
 def lead(app, psid: str, page_id: str, *, name: str, handoff: bool = True, label: str = "") -> int:
     rt = app.extensions["barta"]
     db = rt.db()
@@ -85,10 +71,11 @@ def shops(make_app, tmp_path):
     )
     book_b, problems = load_book(str(flows_b))
     assert book_b is not None, problems
-    app.config["PAGES"] = Registry(app.config["BOOK"], {PAGE_B: book_b})
     rt = app.extensions["barta"]
     pages.add(rt.db(), PAGE_A, rt.clock(), token="EAAa", name="Shopno Fashion")
-    pages.add(rt.db(), PAGE_B, rt.clock(), token="EAAb", name="Amar Dokan")
+    pages.add(rt.db(), PAGE_B, rt.clock(), token="EAAb", name="Amar Dokan", flows=str(flows_b))
+    assert rt.refresh_pages()  # the server's own registry (bot.pages), as a poll finds them
+    assert app.config["PAGES"].book(PAGE_B).flows.keys() == book_b.flows.keys()
     ids = {
         "a": lead(app, "7000000000000001", PAGE_A, name="Rahima", label="eid"),
         "b": lead(app, "7000000000000002", PAGE_B, name="Karim", label="cod"),
