@@ -217,7 +217,7 @@ def claim_customer(db: sqlite_utils.Database, psid: str, *, wait: bool = False) 
     if not is_postgres(db):
         return True
     if wait:
-        db.execute("SELECT pg_advisory_xact_lock(hashtext(?))", (_CUSTOMER + psid,)).fetchall()
+        _xact_lock(db, _CUSTOMER + psid)
         return True
     row = db.execute(
         "SELECT pg_try_advisory_xact_lock(hashtext(?))", (_CUSTOMER + psid,)
@@ -246,7 +246,12 @@ def serialise(db: sqlite_utils.Database, name: str) -> None:
     in any process (a transaction-scoped advisory lock on PostgreSQL; on SQLite BEGIN
     IMMEDIATE already is one writer)."""
     if is_postgres(db):
-        db.execute("SELECT pg_advisory_xact_lock(hashtext(?))", ("barta:" + name,)).fetchall()
+        _xact_lock(db, "barta:" + name)
+
+
+def _xact_lock(db: sqlite_utils.Database, key: str) -> None:
+    """PostgreSQL: wait for the advisory lock ``key`` names, held until this transaction ends."""
+    db.execute("SELECT pg_advisory_xact_lock(hashtext(?))", (key,)).fetchall()
 
 
 def claim_sending(db: sqlite_utils.Database, psid: str) -> bool:
