@@ -61,10 +61,7 @@ def book() -> FlowBook:
 
 def book_for(page_id: str | None) -> FlowBook:
     """The Book a Page answers with: its own flows, else BOT_FLOWS' ('' is that Page)."""
-    registry = current_app.config.get("PAGES")
-    if registry is not None:
-        return registry.book(page_id or "")
-    return current_app.config["BOOK"]
+    return current_app.config["PAGES"].book(page_id or "")  # bot.pages, set by create_app
 
 
 @contextmanager

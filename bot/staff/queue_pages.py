@@ -74,8 +74,7 @@ def _only_own_pages():
     who = session_staff()
     if who is None:
         return  # login_required sends them to log in
-    registry = current_app.config.get("PAGES")
-    several = registry is not None and registry.active
+    several = current_app.config["PAGES"].active
     if who.get("pages") is None and not several:
         return  # one Page and an account that sees it all: nothing to read
     rt = runtime()
