@@ -132,16 +132,14 @@ def intents(inc: acts.Incoming, out: list[Action]) -> bool:
             acts.carry_on(book, turn, step, out)  # "নেব" at "শাড়িটা নেবেন?": yes
             return True
     if order is not None and (inc.new or not _wants_order(inc, order)):
-        found.remove(order)
-        if found:
-            pass  # the other intents speak ("hi, দাম কত? নেব": the price)
-        elif inc.new and not _declined(inc, order):
+        found.remove(order)  # any other intent speaks ("hi, দাম কত? নেব": the price)
+        if not found and inc.new and not _declined(inc, order):
             # First words "I'd like to buy something": the welcome is the shop's way in (as
             # its ice breaker); what they named answers its question ("জামদানি নেব").
             acts.start_new(book, turn, out)
             take_named(book, turn, inc.tokens, out)
             return True
-        elif inc.step is None and not inc.new and _declined(inc, order):
+        if not found and inc.step is None and not inc.new and _declined(inc, order):
             # "নেব না", "পরে নেব": understood, and no reason to apologise
             out.append(Say(text=_(turn.language, DECLINED)))
             return True
